@@ -1,0 +1,114 @@
+#pragma once
+
+#include "Job.h"
+#include "api/Report.h"
+#include "download/TransferRate.h"
+
+#include <QPointer>
+#include <QTimer>
+#include <optional>
+
+namespace getbill {
+
+class ApiClient;
+class DownloadJob;
+class TicketJob;
+
+/// Where a report's file goes.
+struct DownloadTarget
+{
+    enum class Mode
+    {
+        File,         ///< exactly `path` (the save dialog's answer, or --output)
+        Folder,       ///< `path`/<sanitised server filename>; fails if it exists unless overwrite
+        UniqueFolder, ///< `path`/<sanitised name>, or "name (1).ext" when taken: never overwrites
+    };
+    Mode mode = Mode::Folder;
+    QString path;
+    bool overwrite = false;
+
+    static DownloadTarget file(const QString &path, bool overwrite = false) { return {Mode::File, path, overwrite}; }
+    static DownloadTarget folder(const QString &path, bool overwrite = false)
+    {
+        return {Mode::Folder, path, overwrite};
+    }
+    static DownloadTarget uniqueInFolder(const QString &path) { return {Mode::UniqueFolder, path, false}; }
+};
+
+/// Gets one report onto disk: asks for the download information (unless a fresh ticket was handed in), streams
+/// the file with DownloadJob, and retries what is worth retrying with a fresh link each time, since links may be
+/// single use. The whole life of one item of the downloads list.
+class ReportDownloadJob : public Job
+{
+    Q_OBJECT
+public:
+    enum class State
+    {
+        Queued,
+        GettingLink,
+        Downloading,
+        Waiting,
+        Done,
+        Failed,
+        Cancelled
+    };
+    Q_ENUM(State)
+
+    ReportDownloadJob(ApiClient *api, QString reportId, DownloadTarget target, QObject *parent = nullptr);
+    ~ReportDownloadJob() override;
+
+    /// Use this ticket for the first attempt (the GUI fetched it before showing the save dialog).
+    void setTicket(const DownloadTicket &ticket) { m_ticket = ticket; }
+    void start();
+
+    const QString &reportId() const { return m_reportId; }
+    State state() const { return m_state; }
+    /// The final path, known once the ticket is (Folder modes) or from the start (File mode).
+    QString targetPath() const { return m_targetPath; }
+    const std::optional<DownloadTicket> &ticket() const { return m_ticket; }
+    qint64 bytesReceived() const { return m_received; }
+    qint64 totalBytes() const { return m_ticket ? m_ticket->fileSize : -1; }
+    double bytesPerSecond() const { return m_rate.bytesPerSecond(); }
+    std::optional<qint64> secondsLeft() const { return m_rate.secondsLeft(totalBytes()); }
+    /// While State::Waiting: when the next attempt starts.
+    QDateTime retryAt() const { return m_retryAt; }
+    /// The last transient error while waiting to retry.
+    const ApiError &lastError() const { return m_lastError; }
+    int attempts() const { return m_attempts; }
+
+    /// Links refreshed because the download host refused them, per item at most.
+    static constexpr int maxLinkRefreshes = 2;
+    /// A ticket that expires within this margin is not used: the download might outlive it.
+    static constexpr int ticketMarginSeconds = 60;
+
+signals:
+    void stateChanged(getbill::ReportDownloadJob::State state);
+
+protected:
+    void abortWork() override;
+
+private:
+    void setState(State state);
+    void fetchTicket();
+    void download();
+    void onAttemptFailed(const ApiError &error);
+    bool resolveTarget(QString *path, ApiError *error) const;
+
+    QPointer<ApiClient> m_api;
+    QString m_reportId;
+    DownloadTarget m_target;
+    std::optional<DownloadTicket> m_ticket;
+    QString m_targetPath;
+    State m_state = State::Queued;
+    TicketJob *m_ticketJob = nullptr;
+    DownloadJob *m_download = nullptr;
+    QTimer m_retryTimer;
+    QDateTime m_retryAt;
+    ApiError m_lastError;
+    TransferRate m_rate;
+    qint64 m_received = 0;
+    int m_attempts = 0;
+    int m_linkRefreshes = 0;
+};
+
+} // namespace getbill

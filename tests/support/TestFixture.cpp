@@ -1,0 +1,66 @@
+#include "TestFixture.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTest>
+
+namespace getbill::test {
+
+TestFixture::TestFixture(sandbox::SandboxServer::Options options) : m_server(std::make_unique<sandbox::SandboxServer>())
+{
+    if (!m_server->start(options))
+        qFatal("sandbox did not start: %s", qPrintable(m_server->errorString()));
+    m_token = std::make_unique<StaticToken>(sandbox::SandboxServer::demoToken());
+    m_api = std::make_unique<ApiClient>(&m_network, m_token.get());
+    if (!m_api->setBaseUrl(m_server->apiUrl()))
+        qFatal("sandbox URL refused");
+    NetworkOptions fast = fastOptions();
+    if (options.tls) {
+        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+        ssl.addCaCertificates(QSslCertificate::fromData(sandbox::SandboxServer::caCertificatePem()));
+        fast.ssl = ssl;
+    }
+    m_api->setOptions(fast);
+}
+
+TestFixture::~TestFixture() = default;
+
+NetworkOptions TestFixture::fastOptions()
+{
+    NetworkOptions o;
+    o.transferTimeoutMs = 2000;
+    o.retry.baseDelay = std::chrono::milliseconds(20);
+    o.retry.maxDelay = std::chrono::milliseconds(80);
+    o.retry.maxServerWait = std::chrono::seconds(3);
+    return o;
+}
+
+bool TestFixture::waitFor(Job *job, int timeoutMs)
+{
+    if (job->isFinished())
+        return true;
+    QSignalSpy spy(job, &Job::finished);
+    return spy.wait(timeoutMs);
+}
+
+QStringList TestFixture::files() const
+{
+    return QDir(m_dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
+}
+
+bool TestFixture::downloadHostSawNoAuthorization() const
+{
+    const QList<sandbox::RecordedRequest> requests = m_server->requests();
+    for (const sandbox::RecordedRequest &r : requests)
+        if (r.host == sandbox::Fault::Host::Download && r.headers.contains("authorization"))
+            return false;
+    return true;
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace getbill::test
