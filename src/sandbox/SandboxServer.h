@@ -1,0 +1,79 @@
+#pragma once
+
+#include "sandbox/SandboxTypes.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QUrl>
+#include <memory>
+#include <optional>
+
+namespace getbill::sandbox {
+
+/// How SandboxServer::start() sets the server up. Declared outside the class so that `= {}` works as a default
+/// argument (GCC rejects nested structs with member initialisers there).
+struct SandboxOptions
+{
+    bool tls = false;
+    bool sampleData = true;
+};
+
+/// An in-process look-alike of the GetBill service on real loopback sockets: the external API and the token
+/// endpoint on one listener, the signed-URL download host on another (a different origin), both served from the
+/// caller's thread and event loop. Tests, the CLI's --demo and benchmarks drive it; faults make it misbehave on
+/// purpose, and every request it receives is recorded.
+class SandboxServer : public QObject
+{
+    Q_OBJECT
+public:
+    using Options = SandboxOptions;
+
+    explicit SandboxServer(QObject *parent = nullptr);
+    ~SandboxServer() override;
+
+    /// Listens on loopback, ephemeral ports; false and errorString() on failure.
+    bool start(const Options &options = {});
+    QString errorString() const;
+    bool isListening() const;
+
+    QUrl apiUrl() const;                  ///< http(s)://127.0.0.1:P/external-api/v1
+    QUrl tokenUrl() const;                ///< http(s)://127.0.0.1:P/token (same listener as the API)
+    QUrl downloadOrigin() const;          ///< http(s)://localhost:Q: another listener, port and host name
+    static QByteArray caCertificatePem(); ///< the CA that signed the test certificate (for GETBILL_CA_BUNDLE)
+    static QString demoToken();           ///< "demo-token": always accepted, scope reports:read
+
+    // catalogue
+    void clearReports();
+    void addReport(const SandboxReport &r); ///< replaces a report with the same id
+    QList<SandboxReport> reports() const;
+    std::optional<SandboxReport> report(const QString &id) const;
+    QByteArray contentOf(const QString &id) const; ///< the exact bytes served (generated ones materialised)
+    QByteArray etagOf(const QString &id) const;    ///< the ETag the download host sends for it (with quotes)
+
+    // tokens and OAuth clients
+    void addToken(const QString &token, const QStringList &scopes = {QStringLiteral("reports:read")});
+    void addClient(const QString &clientId, const QString &clientSecret,
+                   const QStringList &scopes = {QStringLiteral("reports:read")});
+    void setTokenLifetime(int seconds); ///< for tokens issued by /token (default 3600); 0 = already expired
+    int tokenRequestCount() const;      ///< POSTs to /token that issued a token
+
+    // links, rate limit, faults
+    void setLinkLifetime(int seconds); ///< download_url expiry (default 3600); 0 = already expired
+    void setSingleUseLinks(bool on);
+    void setRateLimit(int limit, int windowSeconds); ///< per token, sliding window; default 1000/3600
+    void addFault(const Fault &f);
+    void clearFaults();
+
+    // what arrived
+    QList<RecordedRequest> requests() const;
+    void clearRequests();
+
+signals:
+    void requestReceived(const getbill::sandbox::RecordedRequest &request);
+
+private:
+    class Private;
+    std::unique_ptr<Private> m_d;
+};
+
+} // namespace getbill::sandbox

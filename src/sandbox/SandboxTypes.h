@@ -1,0 +1,85 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDate>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QMetaType>
+#include <QPair>
+#include <QString>
+
+namespace getbill::sandbox {
+
+/// One report of the sandbox catalogue: the metadata the API shows plus the bytes the download host serves.
+struct SandboxReport
+{
+    QString id;
+    QString type;
+    QString title;
+    QString description;
+    QString status = QStringLiteral("completed");
+    QString filename;
+    QString mimeType;
+    QDate periodFrom;
+    QDate periodTo;
+    QDateTime generatedAt;
+    QDateTime createdAt;
+    bool downloadAvailable = true;
+    /// The file's bytes, or (when empty and generatedSize > 0) a deterministic body of generatedSize bytes that is
+    /// produced chunk by chunk while streaming, so multi-GiB files never sit in memory.
+    QByteArray content;
+    qint64 generatedSize = 0;
+    /// Merged over the JSON the API returns for this report: lets tests inject wrong types or odd values.
+    QJsonObject overrides;
+    /// Merged over the download-information "data" object.
+    QJsonObject ticketOverrides;
+    /// file_size announced in JSON when >= 0 (to lie about the size); otherwise the real size.
+    qint64 advertisedSize = -1;
+    /// Non-empty and != "demo": the report belongs to another company, so the API answers 403.
+    QString ownerCompany;
+
+    /// The number of bytes the download host serves.
+    qint64 realSize() const { return content.isEmpty() ? generatedSize : content.size(); }
+};
+
+/// A switch that changes the next `times` answers whose host and path match. Faults are consumed in the order
+/// they were added; the first matching one wins.
+struct Fault
+{
+    enum class Host
+    {
+        Api,
+        Download,
+        Token
+    };
+    Host host = Host::Api;
+    QString pathContains; ///< matches when the request path+query contains it (empty = any)
+    int times = 1;        ///< -1 = forever
+    int status = 0;       ///< answer this status with `body` (0 = the normal answer, modified by the fields below)
+    QByteArray body;
+    QByteArray contentType = "application/json";
+    QList<QPair<QByteArray, QByteArray>> headers; ///< extra response headers (replace ones of the same name)
+    int delayMs = 0;                              ///< wait before answering
+    qint64 cutAfterBytes = -1;                    ///< close the connection after sending this many body bytes
+    qint64 stallAfterBytes = -1;                  ///< send nothing more (socket kept open) after this many body bytes
+    qint64 contentLengthDelta = 0;                ///< announce Content-Length = real + delta (body unchanged)
+    QByteArray appendBytes; ///< extra bytes sent after the real body (Content-Length includes them)
+    QString redirectTo;     ///< answer 302 with this Location (absolute URL)
+};
+
+/// What a client sent, as the sandbox saw it: tests assert on it (e.g. that no Authorization reached the
+/// download host).
+struct RecordedRequest
+{
+    Fault::Host host = Fault::Host::Api;
+    QByteArray method;
+    QString pathAndQuery;
+    QMap<QByteArray, QByteArray> headers; ///< lower-case names
+    QByteArray body;
+};
+
+} // namespace getbill::sandbox
+
+Q_DECLARE_METATYPE(getbill::sandbox::RecordedRequest)
