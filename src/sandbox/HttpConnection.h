@@ -48,6 +48,7 @@ struct HttpResponse
 /// body costs a few hundred KiB. Deletes itself when the peer goes away or the answer is done.
 class HttpConnection : public QObject
 {
+    Q_OBJECT
 public:
     using RequestHandler = std::function<void(HttpConnection *connection, const HttpRequest &request)>;
 

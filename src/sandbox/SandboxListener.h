@@ -12,6 +12,7 @@ namespace getbill::sandbox {
 /// HTTP layer watch the handshake too, so a client that rejects the certificate just closes its connection.
 class SandboxListener : public QTcpServer
 {
+    Q_OBJECT
 public:
     using SocketHandler = std::function<void(QTcpSocket *socket)>;
 
