@@ -132,6 +132,7 @@ void DownloadJob::onReadyRead()
                       tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), m_part.errorString())));
         return;
     }
+    m_hash.addData(chunk);
     m_received += chunk.size();
     m_rate.update(m_received);
     emit progress(m_received, m_ticket.fileSize);
@@ -214,6 +215,7 @@ void DownloadJob::onFinished()
         return;
     }
     m_part.close();
+    m_sha256 = QString::fromLatin1(m_hash.result().toHex());
     QString why;
     if (!FileCommit::commit(partPath(), m_targetPath, m_overwrite, &why)) {
         fail(ApiError(ApiError::Kind::LocalFile, why));

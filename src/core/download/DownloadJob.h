@@ -5,6 +5,7 @@
 #include "api/Report.h"
 #include "download/TransferRate.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QScopedPointer>
 
@@ -34,6 +35,8 @@ public:
     qint64 bytesReceived() const { return m_received; }
     qint64 totalBytes() const { return m_ticket.fileSize; }
     const TransferRate &rate() const { return m_rate; }
+    /// sha256 (lower-case hex) of the saved file, once the job succeeded.
+    const QString &sha256() const { return m_sha256; }
 
     static constexpr int maxRedirects = 5;
 
@@ -61,6 +64,8 @@ private:
     qint64 m_received = 0;
     bool m_stopped = false;
     TransferRate m_rate;
+    QCryptographicHash m_hash{QCryptographicHash::Sha256};
+    QString m_sha256;
 };
 
 } // namespace getbill

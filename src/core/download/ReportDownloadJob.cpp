@@ -109,6 +109,12 @@ void ReportDownloadJob::download()
         job->deleteLater();
         m_download = nullptr;
         if (job->succeeded()) {
+            m_record.reportId = m_reportId;
+            m_record.filename = QFileInfo(m_targetPath).fileName();
+            m_record.path = m_targetPath;
+            m_record.size = job->bytesReceived();
+            m_record.sha256 = job->sha256();
+            m_record.finishedAt = QDateTime::currentDateTimeUtc();
             setState(State::Done);
             emitSuccess();
         } else {

@@ -2,6 +2,7 @@
 
 #include "Job.h"
 #include "api/Report.h"
+#include "download/DownloadHistory.h"
 #include "download/TransferRate.h"
 
 #include <QPointer>
@@ -50,7 +51,8 @@ public:
         Waiting,
         Done,
         Failed,
-        Cancelled
+        Cancelled,
+        Verifying, ///< the bytes are all there; checking size (and checksum) before the file appears
     };
     Q_ENUM(State)
 
@@ -75,6 +77,8 @@ public:
     /// The last transient error while waiting to retry.
     const ApiError &lastError() const { return m_lastError; }
     int attempts() const { return m_attempts; }
+    /// What DownloadHistory keeps of a successful download (invalid before success).
+    const DownloadRecord &record() const { return m_record; }
 
     /// Links refreshed because the download host refused them, per item at most.
     static constexpr int maxLinkRefreshes = 2;
@@ -109,6 +113,7 @@ private:
     qint64 m_received = 0;
     int m_attempts = 0;
     int m_linkRefreshes = 0;
+    DownloadRecord m_record;
 };
 
 } // namespace getbill

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <optional>
+
+namespace getbill {
+
+/// One file that was downloaded completely and verified.
+struct DownloadRecord
+{
+    QString reportId;
+    QString filename; ///< the name on disk
+    QString path;     ///< absolute path at the time of the download
+    qint64 size = -1;
+    QString sha256; ///< lower-case hex of the file's bytes
+    QDateTime finishedAt;
+
+    bool isValid() const { return !reportId.isEmpty() && !path.isEmpty(); }
+};
+
+/// Every finished download, newest last, kept in a small JSON file (main() passes a path under
+/// QStandardPaths::AppDataLocation) so the list survives restarts. Holds no secret and no signed URL. Each change
+/// is written at once with QSaveFile, so a crash never leaves a half-written history.
+class DownloadHistory : public QObject
+{
+    Q_OBJECT
+public:
+    /// Oldest records are dropped beyond this many: the file stays small.
+    static constexpr int maxRecords = 5000;
+
+    explicit DownloadHistory(QString filePath, QObject *parent = nullptr);
+
+    /// Reads the file; a missing file is an empty history. A damaged file is left as it is (renamed to
+    /// "<file>.bad") and the history starts empty; false with `error` then.
+    bool load(QString *error = nullptr);
+    const QString &filePath() const { return m_filePath; }
+
+    /// Appends and saves; false with `error` when the file cannot be written (the record is kept in memory).
+    bool add(const DownloadRecord &record, QString *error = nullptr);
+    bool clear(QString *error = nullptr);
+
+    const QList<DownloadRecord> &records() const { return m_records; }
+    bool contains(const QString &reportId) const;
+    /// The newest record of a report.
+    std::optional<DownloadRecord> latest(const QString &reportId) const;
+
+    /// sha256 (lower-case hex) of a file, read in chunks; empty when it cannot be read.
+    static QString sha256OfFile(const QString &path);
+
+signals:
+    void changed();
+
+private:
+    bool save(QString *error);
+
+    QString m_filePath;
+    QList<DownloadRecord> m_records;
+};
+
+} // namespace getbill

@@ -1,0 +1,381 @@
+#include "download/DownloadQueue.h"
+
+#include "api/ApiClient.h"
+#include "download/DownloadHistory.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+
+namespace getbill {
+
+namespace {
+using State = ReportDownloadJob::State;
+
+bool isFinal(State state)
+{
+    return state == State::Done || state == State::Failed || state == State::Cancelled;
+}
+} // namespace
+
+DownloadQueue::DownloadQueue(ApiClient *api, QObject *parent) : QAbstractListModel(parent), m_api(api)
+{
+    m_progressTimer.setInterval(progressIntervalMs);
+    connect(&m_progressTimer, &QTimer::timeout, this, &DownloadQueue::flushProgress);
+    m_scheduleTimer.setSingleShot(true);
+    connect(&m_scheduleTimer, &QTimer::timeout, this, &DownloadQueue::schedule);
+}
+
+DownloadQueue::~DownloadQueue()
+{
+    // Jobs are our children; cancelling first makes each remove its .part and stop its replies cleanly.
+    for (Item &item : m_items) {
+        if (item.job) {
+            item.job->disconnect(this);
+            item.job->cancel();
+        }
+    }
+}
+
+void DownloadQueue::setMaxConcurrent(int n)
+{
+    m_maxConcurrent = std::max(1, n);
+    schedule();
+}
+
+int DownloadQueue::enqueue(const QString &reportId, const DownloadTarget &target,
+                           const std::optional<DownloadTicket> &ticket, const QString &title)
+{
+    const int row = int(m_items.size());
+    beginInsertRows({}, row, row);
+    Item item;
+    item.serial = m_nextSerial++;
+    item.reportId = reportId;
+    item.target = target;
+    item.ticket = ticket;
+    item.title = title.isEmpty() ? reportId : title;
+    if (ticket)
+        item.total = ticket->fileSize;
+    m_items.append(item);
+    endInsertRows();
+    m_wasBusy = true;
+    // Started from the event loop: callers can enqueue a batch and connect to signals first.
+    QMetaObject::invokeMethod(this, &DownloadQueue::schedule, Qt::QueuedConnection);
+    return row;
+}
+
+int DownloadQueue::rowOf(quint64 serial) const
+{
+    for (int i = 0; i < m_items.size(); ++i)
+        if (m_items.at(i).serial == serial)
+            return i;
+    return -1;
+}
+
+int DownloadQueue::runningCount() const
+{
+    int running = 0;
+    for (const Item &item : m_items)
+        if (item.job)
+            ++running;
+    return running;
+}
+
+bool DownloadQueue::isIdle() const
+{
+    for (const Item &item : m_items)
+        if (!isFinal(item.state))
+            return false;
+    return true;
+}
+
+qint64 DownloadQueue::rateLimitHold() const
+{
+    if (!m_api)
+        return 0;
+    const RateLimit limit = m_api->rateLimit();
+    if (limit.remaining < 0 || limit.remaining > m_rateLimitReserve)
+        return 0;
+    const qint64 untilReset =
+        limit.resetEpoch >= 0 ? std::max<qint64>(0, (limit.resetEpoch - QDateTime::currentSecsSinceEpoch()) * 1000) : 0;
+    if (limit.remaining == 0)
+        return std::min<qint64>(untilReset, 3600 * 1000);
+    // Spread what is left of the window's budget over the rest of the window.
+    const qint64 spacing = std::min<qint64>(untilReset / (limit.remaining + 1), 60 * 1000);
+    if (!m_lastStart.isValid())
+        return 0;
+    const qint64 since = m_lastStart.msecsTo(QDateTime::currentDateTimeUtc());
+    return std::max<qint64>(0, spacing - since);
+}
+
+void DownloadQueue::schedule()
+{
+    if (!m_api)
+        return;
+    const bool throttled = [this] {
+        const RateLimit limit = m_api->rateLimit();
+        return limit.remaining >= 0 && limit.remaining <= m_rateLimitReserve;
+    }();
+    // With the budget low, one item at a time: each start costs at least one API request.
+    const int allowed = throttled ? 1 : m_maxConcurrent;
+    for (int row = 0; row < m_items.size() && runningCount() < allowed; ++row) {
+        if (m_items.at(row).state != State::Queued || m_items.at(row).job)
+            continue;
+        if (throttled) {
+            if (const qint64 hold = rateLimitHold(); hold > 0) {
+                Item &item = m_items[row];
+                item.retryAt = QDateTime::currentDateTime().addMSecs(hold);
+                item.message = tr("Waiting until %1: the GetBill rate limit is almost used up.")
+                                   .arg(QLocale().toString(item.retryAt.time(), QLocale::ShortFormat));
+                emitRowChanged(row);
+                m_scheduleTimer.start(int(std::min<qint64>(hold, std::numeric_limits<int>::max())));
+                return;
+            }
+        }
+        startItem(row);
+    }
+}
+
+void DownloadQueue::startItem(int row)
+{
+    Item &item = m_items[row];
+    auto *job = new ReportDownloadJob(m_api, item.reportId, item.target, this);
+    if (item.ticket)
+        job->setTicket(*item.ticket);
+    item.job = job;
+    item.message.clear();
+    item.retryAt = {};
+    m_lastStart = QDateTime::currentDateTimeUtc();
+    const quint64 serial = item.serial;
+    connect(job, &ReportDownloadJob::stateChanged, this, [this, serial] { onJobStateChanged(serial); });
+    connect(job, &Job::progress, this, [this, serial](qint64 done, qint64 total) {
+        const int r = rowOf(serial);
+        if (r < 0)
+            return;
+        Item &it = m_items[r];
+        it.received = done;
+        it.total = total;
+        it.dirty = true;
+        if (!m_progressTimer.isActive())
+            m_progressTimer.start();
+    });
+    connect(job, &Job::finished, this, [this, serial] { onJobFinished(serial); });
+    job->start();
+}
+
+void DownloadQueue::onJobStateChanged(quint64 serial)
+{
+    const int row = rowOf(serial);
+    if (row < 0 || !m_items.at(row).job)
+        return;
+    Item &item = m_items[row];
+    ReportDownloadJob *job = item.job;
+    item.state = job->state();
+    item.targetPath = job->targetPath();
+    item.total = job->totalBytes();
+    if (item.state == State::Waiting) {
+        item.retryAt = job->retryAt();
+        item.message = waitingMessage(item.retryAt, job->lastError());
+    } else if (!isFinal(item.state)) {
+        item.retryAt = {};
+        item.message.clear();
+    }
+    emitRowChanged(row);
+}
+
+void DownloadQueue::onJobFinished(quint64 serial)
+{
+    const int row = rowOf(serial);
+    if (row < 0)
+        return;
+    Item &item = m_items[row];
+    ReportDownloadJob *job = item.job;
+    if (!job)
+        return;
+    item.job = nullptr;
+    job->deleteLater();
+    item.targetPath = job->targetPath();
+    item.received = job->bytesReceived();
+    item.total = job->totalBytes();
+    item.speed = 0;
+    item.secondsLeft.reset();
+    item.retryAt = {};
+    item.dirty = false;
+    if (job->succeeded()) {
+        item.state = State::Done;
+        item.message.clear();
+        item.error = ApiError();
+        if (m_history)
+            m_history->add(job->record());
+    } else {
+        item.error = job->error();
+        item.state = item.error.kind() == ApiError::Kind::Cancelled ? State::Cancelled : State::Failed;
+        item.message = item.error.detailedMessage();
+    }
+    emitRowChanged(row);
+    emit itemFinished(row);
+    schedule();
+    if (m_wasBusy && isIdle()) {
+        m_wasBusy = false;
+        emit idle();
+    }
+}
+
+void DownloadQueue::cancel(int row)
+{
+    if (row < 0 || row >= m_items.size() || isFinal(m_items.at(row).state))
+        return;
+    if (ReportDownloadJob *job = m_items.at(row).job) {
+        job->cancel(); // finished() follows synchronously and updates the row
+        return;
+    }
+    Item &item = m_items[row];
+    item.state = State::Cancelled;
+    item.error = ApiError(ApiError::Kind::Cancelled, tr("Cancelled."));
+    item.message = item.error.message();
+    item.retryAt = {};
+    emitRowChanged(row);
+    emit itemFinished(row);
+    if (m_wasBusy && isIdle()) {
+        m_wasBusy = false;
+        emit idle();
+    }
+}
+
+void DownloadQueue::cancelAll()
+{
+    // Queued ones first, so cancelling a running one does not start the next.
+    for (int row = 0; row < m_items.size(); ++row)
+        if (!m_items.at(row).job)
+            cancel(row);
+    for (int row = 0; row < m_items.size(); ++row)
+        cancel(row);
+}
+
+void DownloadQueue::clearFinished()
+{
+    for (int row = int(m_items.size()) - 1; row >= 0; --row) {
+        if (!isFinal(m_items.at(row).state))
+            continue;
+        beginRemoveRows({}, row, row);
+        m_items.removeAt(row);
+        endRemoveRows();
+    }
+}
+
+ReportDownloadJob *DownloadQueue::job(int row) const
+{
+    return row >= 0 && row < m_items.size() ? m_items.at(row).job.data() : nullptr;
+}
+
+ReportDownloadJob::State DownloadQueue::state(int row) const
+{
+    return row >= 0 && row < m_items.size() ? m_items.at(row).state : State::Failed;
+}
+
+ApiError DownloadQueue::error(int row) const
+{
+    return row >= 0 && row < m_items.size() ? m_items.at(row).error : ApiError();
+}
+
+QString DownloadQueue::targetPath(int row) const
+{
+    return row >= 0 && row < m_items.size() ? m_items.at(row).targetPath : QString();
+}
+
+QString DownloadQueue::reportId(int row) const
+{
+    return row >= 0 && row < m_items.size() ? m_items.at(row).reportId : QString();
+}
+
+void DownloadQueue::flushProgress()
+{
+    bool any = false;
+    for (int row = 0; row < m_items.size(); ++row) {
+        Item &item = m_items[row];
+        if (!item.job)
+            continue;
+        any = true;
+        const double speed = item.job->bytesPerSecond();
+        const std::optional<qint64> left = item.job->secondsLeft();
+        if (!item.dirty && speed == item.speed && left == item.secondsLeft)
+            continue;
+        item.speed = speed;
+        item.secondsLeft = left;
+        item.dirty = false;
+        const QModelIndex i = index(row);
+        emit dataChanged(i, i, {BytesReceivedRole, TotalBytesRole, SpeedRole, SecondsLeftRole});
+    }
+    if (!any)
+        m_progressTimer.stop();
+}
+
+void DownloadQueue::emitRowChanged(int row)
+{
+    const QModelIndex i = index(row);
+    emit dataChanged(i, i);
+}
+
+int DownloadQueue::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_items.size());
+}
+
+QVariant DownloadQueue::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.row() >= m_items.size())
+        return {};
+    const Item &item = m_items.at(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+    case TitleRole:
+        return item.title;
+    case Qt::ToolTipRole:
+        return item.message.isEmpty() ? item.targetPath : item.message;
+    case ReportIdRole:
+        return item.reportId;
+    case StateRole:
+        return int(item.state);
+    case BytesReceivedRole:
+        return item.received;
+    case TotalBytesRole:
+        return item.total;
+    case SpeedRole:
+        return item.speed;
+    case SecondsLeftRole:
+        return item.secondsLeft ? QVariant(*item.secondsLeft) : QVariant();
+    case TargetPathRole:
+        return item.targetPath;
+    case ErrorRole:
+        return item.message;
+    case RetryAtRole:
+        return item.retryAt;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> DownloadQueue::roleNames() const
+{
+    QHash<int, QByteArray> names = QAbstractListModel::roleNames();
+    names.insert(ReportIdRole, "reportId");
+    names.insert(StateRole, "state");
+    names.insert(BytesReceivedRole, "bytesReceived");
+    names.insert(TotalBytesRole, "totalBytes");
+    names.insert(SpeedRole, "speed");
+    names.insert(SecondsLeftRole, "secondsLeft");
+    names.insert(TargetPathRole, "targetPath");
+    names.insert(ErrorRole, "error");
+    names.insert(RetryAtRole, "retryAt");
+    names.insert(TitleRole, "title");
+    return names;
+}
+
+QString DownloadQueue::waitingMessage(const QDateTime &retryAt, const ApiError &why)
+{
+    const QString when = QLocale().toString(retryAt.toLocalTime().time(), QLocale::ShortFormat);
+    if (why.isError())
+        return tr("Waiting until %1: %2").arg(when, why.message());
+    return tr("Waiting until %1.").arg(when);
+}
+
+} // namespace getbill

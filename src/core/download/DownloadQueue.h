@@ -1,0 +1,127 @@
+#pragma once
+
+#include "api/Report.h"
+#include "download/ReportDownloadJob.h"
+
+#include <QAbstractListModel>
+#include <QDateTime>
+#include <QList>
+#include <QPointer>
+#include <QTimer>
+#include <optional>
+
+namespace getbill {
+
+class ApiClient;
+class DownloadHistory;
+
+/// Runs ReportDownloadJobs a few at a time and exposes every item as a row (the model the GUI and CLI share).
+/// Progress reaches views at most every `progressIntervalMs` per row, so several large downloads do not flood
+/// the GUI; state changes are shown at once. When the API's rate-limit budget runs low the queue starts new
+/// items more slowly, and stops starting them while the window is exhausted.
+class DownloadQueue : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Role
+    {
+        ReportIdRole = Qt::UserRole + 1,
+        StateRole,         ///< ReportDownloadJob::State as int
+        BytesReceivedRole, ///< qint64
+        TotalBytesRole,    ///< qint64, -1 while unknown
+        SpeedRole,         ///< bytes/s, double
+        SecondsLeftRole,   ///< qint64, or invalid while unknown
+        TargetPathRole,    ///< the final path, once known
+        ErrorRole,         ///< the message for the user: why it failed, or why it is waiting
+        RetryAtRole,       ///< QDateTime (local) of the next attempt while waiting
+        TitleRole,
+    };
+
+    static constexpr int progressIntervalMs = 100;
+
+    DownloadQueue(ApiClient *api, QObject *parent = nullptr);
+    ~DownloadQueue() override;
+
+    void setMaxConcurrent(int n); ///< at least 1; default 3
+    int maxConcurrent() const { return m_maxConcurrent; }
+
+    /// Records every successful download there (not owned; may be null).
+    void setHistory(DownloadHistory *history) { m_history = history; }
+    DownloadHistory *history() const { return m_history; }
+
+    /// When X-RateLimit-Remaining falls to this many requests or fewer, new items start only one at a time and
+    /// spread over the rest of the window.
+    void setRateLimitReserve(int requests) { m_rateLimitReserve = requests; }
+
+    /// Adds an item; returns its row. `title` is for display (report title or filename).
+    int enqueue(const QString &reportId, const DownloadTarget &target, const std::optional<DownloadTicket> &ticket = {},
+                const QString &title = {});
+    void cancel(int row);
+    void cancelAll();
+    /// Removes the rows that are done, failed or cancelled.
+    void clearFinished();
+    ReportDownloadJob *job(int row) const; ///< nullptr once finished (or before it started)
+
+    ReportDownloadJob::State state(int row) const;
+    /// The final error of a failed or cancelled row (Kind::None otherwise).
+    ApiError error(int row) const;
+    QString targetPath(int row) const;
+    QString reportId(int row) const;
+    int runningCount() const;
+    bool isIdle() const;
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    /// "Waiting until 14:05: <why>" for a waiting row: what the GUI and the CLI print.
+    static QString waitingMessage(const QDateTime &retryAt, const ApiError &why);
+
+signals:
+    void itemFinished(int row);
+    void idle(); ///< nothing queued or running any more
+
+private:
+    struct Item
+    {
+        quint64 serial = 0;
+        QString reportId;
+        DownloadTarget target;
+        std::optional<DownloadTicket> ticket;
+        QString title;
+        ReportDownloadJob::State state = ReportDownloadJob::State::Queued;
+        qint64 received = 0;
+        qint64 total = -1;
+        double speed = 0;
+        std::optional<qint64> secondsLeft;
+        QString targetPath;
+        QString message;
+        ApiError error;
+        QDateTime retryAt;
+        QPointer<ReportDownloadJob> job;
+        bool dirty = false;
+    };
+
+    int rowOf(quint64 serial) const;
+    void schedule();
+    void startItem(int row);
+    void onJobStateChanged(quint64 serial);
+    void onJobFinished(quint64 serial);
+    void flushProgress();
+    void emitRowChanged(int row);
+    /// Milliseconds to hold back the next start because of the rate limit (0 = go).
+    qint64 rateLimitHold() const;
+
+    QPointer<ApiClient> m_api;
+    DownloadHistory *m_history = nullptr;
+    QList<Item> m_items;
+    quint64 m_nextSerial = 1;
+    int m_maxConcurrent = 3;
+    int m_rateLimitReserve = 20;
+    QTimer m_progressTimer;
+    QTimer m_scheduleTimer;
+    QDateTime m_lastStart;
+    bool m_wasBusy = false;
+};
+
+} // namespace getbill
