@@ -207,7 +207,8 @@ void ApiCall::onFinished()
     }
     m_reply.reset();
 
-    if (error.httpStatus() == 401 && !m_authRetried && m_client->tokens()->tokenRejected(m_token)) {
+    // Every 401 is reported, also the one after the refresh: that is how an OAuth provider learns it is signed out.
+    if (error.httpStatus() == 401 && m_client->tokens()->tokenRejected(m_token) && !m_authRetried) {
         m_authRetried = true;
         --m_attempt; // a refreshed token is not a retry of a failure
         start();

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "auth/SecretStore.h"
+
+#include <QHash>
+
+namespace getbill {
+
+/// Secrets kept in this process only: what the user chooses ("keep for this session only") when the keychain is
+/// missing or locked. Nothing is written anywhere; the secrets are gone when the application quits.
+class MemorySecretStore : public SecretStore
+{
+    Q_OBJECT
+public:
+    explicit MemorySecretStore(QObject *parent = nullptr);
+    ~MemorySecretStore() override;
+
+    void read(const QString &key, QObject *context, ReadCallback callback) override;
+    void write(const QString &key, const QByteArray &secret, QObject *context, Callback callback) override;
+    void remove(const QString &key, QObject *context, Callback callback) override;
+    bool isPersistent() const override { return false; }
+    QString description() const override;
+
+    int count() const { return int(m_secrets.size()); }
+
+private:
+    QHash<QString, QByteArray> m_secrets;
+};
+
+} // namespace getbill
