@@ -1,0 +1,28 @@
+#include "CliEnvironment.h"
+
+namespace getbill::cli {
+
+namespace {
+std::optional<int> positiveNumber(const QProcessEnvironment &environment, const QString &name)
+{
+    bool ok = false;
+    const int value = environment.value(name).toInt(&ok);
+    if (!ok || value <= 0)
+        return std::nullopt;
+    return value;
+}
+} // namespace
+
+CliEnvironment CliEnvironment::from(const QProcessEnvironment &environment)
+{
+    CliEnvironment e;
+    e.apiUrl = environment.value(QStringLiteral("GETBILL_API_URL")).trimmed();
+    e.tokenUrl = environment.value(QStringLiteral("GETBILL_TOKEN_URL")).trimmed();
+    e.token = environment.value(QStringLiteral("GETBILL_TOKEN")).trimmed();
+    e.caBundle = environment.value(QStringLiteral("GETBILL_CA_BUNDLE"));
+    e.testRetryBaseMs = positiveNumber(environment, QStringLiteral("GETBILL_TEST_RETRY_BASE_MS"));
+    e.testTimeoutMs = positiveNumber(environment, QStringLiteral("GETBILL_TEST_TIMEOUT_MS"));
+    return e;
+}
+
+} // namespace getbill::cli

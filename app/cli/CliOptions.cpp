@@ -1,0 +1,258 @@
+#include "CliOptions.h"
+
+#include <QCoreApplication>
+
+namespace getbill::cli {
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("getbill::cli::CliOptions", text);
+}
+
+/// Walks the arguments, handing out "--name value" and "--name=value" alike.
+class ArgumentReader
+{
+public:
+    explicit ArgumentReader(const QStringList &arguments) : m_arguments(arguments) {}
+
+    bool atEnd() const { return m_index >= m_arguments.size(); }
+    QString next() { return m_arguments.at(m_index++); }
+    QStringList rest()
+    {
+        const QStringList remaining = m_arguments.mid(m_index);
+        m_index = m_arguments.size();
+        return remaining;
+    }
+
+    /// The value of option `name` whose argument was `argument` ("--name=value" or "--name" followed by a value).
+    std::optional<QString> value(const QString &argument, const QString &name, QString *error)
+    {
+        const QString prefix = name + QLatin1Char('=');
+        if (argument.startsWith(prefix))
+            return argument.mid(prefix.size());
+        if (atEnd() || m_arguments.at(m_index).startsWith(QLatin1String("--"))) {
+            *error = tr("option %1 needs a value").arg(name);
+            return std::nullopt;
+        }
+        return next();
+    }
+
+private:
+    const QStringList &m_arguments;
+    int m_index = 0;
+};
+
+/// "--name" or "--name=...".
+bool isOption(const QString &argument, const char *name)
+{
+    const QLatin1String n(name);
+    return argument == n || (argument.startsWith(n) && argument.size() > n.size() && argument.at(n.size()) == u'=');
+}
+
+bool isHelp(const QString &argument)
+{
+    return argument == QLatin1String("--help") || argument == QLatin1String("-h");
+}
+
+std::optional<CliOptions::Command> commandNamed(const QString &word)
+{
+    if (word == QLatin1String("list"))
+        return CliOptions::Command::List;
+    if (word == QLatin1String("show"))
+        return CliOptions::Command::Show;
+    if (word == QLatin1String("download"))
+        return CliOptions::Command::Download;
+    if (word == QLatin1String("auth"))
+        return CliOptions::Command::Auth;
+    return std::nullopt;
+}
+} // namespace
+
+QString CliOptions::usage()
+{
+    return tr("Usage: getbill-reports-cli [--api-url URL] [--demo] COMMAND\n"
+              "\n"
+              "Commands:\n"
+              "  list [--type TYPE] [--json]      list every report (all pages), as a table or a JSON array\n"
+              "  show ID [--json]                 show one report\n"
+              "  download ID... [--output-dir DIR | --output FILE] [--overwrite] [--jobs N]\n"
+              "                                   download reports; prints the absolute path of each saved file\n"
+              "  auth set-token                   read an access token from standard input into the keychain\n"
+              "  auth set-client --client-id ID   read an OAuth client secret from standard input\n"
+              "  auth status | auth clear\n"
+              "\n"
+              "Options:\n"
+              "  --api-url URL   the GetBill API (https, or http on localhost only)\n"
+              "  --demo          use a built-in sandbox with sample reports; no account needed\n"
+              "  --help          show this text\n"
+              "  --version       show the version\n"
+              "\n"
+              "Environment:\n"
+              "  GETBILL_API_URL    default https://getbill.io/external-api/v1\n"
+              "  GETBILL_TOKEN_URL  default https://getbill.io/token\n"
+              "  GETBILL_TOKEN      an access token; overrides the keychain\n"
+              "  GETBILL_CA_BUNDLE  a PEM file of extra trusted certificate authorities\n"
+              "\n"
+              "Exit status: 0 done, 2 usage, 3 not signed in, 4 refused by GetBill, 5 network or server problem,\n"
+              "6 size mismatch, 7 local file problem, 130 interrupted.\n");
+}
+
+QString CliOptions::shortUsage()
+{
+    return tr("Usage: getbill-reports-cli [--api-url URL] [--demo] list|show|download|auth ...\n"
+              "Run `getbill-reports-cli --help` for the commands and their options.");
+}
+
+std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QString *error)
+{
+    CliOptions o;
+    ArgumentReader reader(arguments);
+    bool sawOutputDir = false;
+    bool sawOutputFile = false;
+    bool endOfOptions = false;
+    QStringList positional;
+
+    while (!reader.atEnd()) {
+        const QString argument = reader.next();
+        if (endOfOptions || !argument.startsWith(QLatin1Char('-')) || argument == QLatin1String("-")) {
+            if (o.command == Command::None) {
+                const std::optional<Command> command = commandNamed(argument);
+                if (!command) {
+                    *error = tr("unknown command \"%1\"").arg(argument.left(80));
+                    return std::nullopt;
+                }
+                o.command = *command;
+                if (o.command == Command::Auth) {
+                    // The auth subcommands have their own options: AuthCommand parses them.
+                    o.authArguments = reader.rest();
+                    return o;
+                }
+            } else {
+                positional << argument;
+            }
+            continue;
+        }
+        if (argument == QLatin1String("--")) {
+            endOfOptions = true;
+            continue;
+        }
+        if (isHelp(argument)) {
+            o.command = Command::Help;
+            return o;
+        }
+        if (argument == QLatin1String("--version")) {
+            o.command = Command::Version;
+            return o;
+        }
+        // Global options are accepted before and after the command word: `list --demo` reads naturally too.
+        if (isOption(argument, "--api-url")) {
+            const std::optional<QString> value = reader.value(argument, QStringLiteral("--api-url"), error);
+            if (!value)
+                return std::nullopt;
+            if (value->isEmpty()) {
+                *error = tr("option --api-url needs a value");
+                return std::nullopt;
+            }
+            o.apiUrl = *value;
+            continue;
+        }
+        if (argument == QLatin1String("--demo")) {
+            o.demo = true;
+            continue;
+        }
+
+        const Command c = o.command;
+        if ((c == Command::List || c == Command::Show) && argument == QLatin1String("--json")) {
+            o.json = true;
+        } else if (c == Command::List && isOption(argument, "--type")) {
+            const std::optional<QString> value = reader.value(argument, QStringLiteral("--type"), error);
+            if (!value)
+                return std::nullopt;
+            o.type = *value;
+        } else if (c == Command::Download && isOption(argument, "--output-dir")) {
+            const std::optional<QString> value = reader.value(argument, QStringLiteral("--output-dir"), error);
+            if (!value)
+                return std::nullopt;
+            o.outputDir = *value;
+            sawOutputDir = true;
+        } else if (c == Command::Download && isOption(argument, "--output")) {
+            const std::optional<QString> value = reader.value(argument, QStringLiteral("--output"), error);
+            if (!value)
+                return std::nullopt;
+            o.outputFile = *value;
+            sawOutputFile = true;
+        } else if (c == Command::Download && argument == QLatin1String("--overwrite")) {
+            o.overwrite = true;
+        } else if (c == Command::Download && isOption(argument, "--jobs")) {
+            const std::optional<QString> value = reader.value(argument, QStringLiteral("--jobs"), error);
+            if (!value)
+                return std::nullopt;
+            bool ok = false;
+            o.jobs = value->toInt(&ok);
+            if (!ok || o.jobs < 1 || o.jobs > maxJobs) {
+                *error = tr("--jobs must be a number from 1 to %1").arg(maxJobs);
+                return std::nullopt;
+            }
+        } else {
+            *error = tr("unknown option %1").arg(argument.left(80));
+            return std::nullopt;
+        }
+    }
+
+    if (o.demo && !o.apiUrl.isEmpty()) {
+        *error = tr("--demo and --api-url cannot be used together");
+        return std::nullopt;
+    }
+    switch (o.command) {
+    case Command::None:
+        *error = tr("no command given");
+        return std::nullopt;
+    case Command::List:
+        if (!positional.isEmpty()) {
+            *error = tr("list takes no argument (got \"%1\")").arg(positional.first().left(80));
+            return std::nullopt;
+        }
+        break;
+    case Command::Show:
+        if (positional.size() != 1) {
+            *error = positional.isEmpty() ? tr("show needs a report id") : tr("show takes exactly one report id");
+            return std::nullopt;
+        }
+        o.ids = positional;
+        break;
+    case Command::Download:
+        if (positional.isEmpty()) {
+            *error = tr("download needs at least one report id");
+            return std::nullopt;
+        }
+        // Each report once: two jobs writing the same file would fight over it.
+        for (const QString &id : std::as_const(positional))
+            if (!o.ids.contains(id))
+                o.ids << id;
+        if (sawOutputFile && sawOutputDir) {
+            *error = tr("use either --output-dir or --output, not both");
+            return std::nullopt;
+        }
+        if (sawOutputFile && o.outputFile.isEmpty()) {
+            *error = tr("option --output needs a value");
+            return std::nullopt;
+        }
+        if (sawOutputFile && o.ids.size() != 1) {
+            *error = tr("--output needs exactly one report id; use --output-dir for several");
+            return std::nullopt;
+        }
+        if (sawOutputDir && o.outputDir.isEmpty()) {
+            *error = tr("option --output-dir needs a value");
+            return std::nullopt;
+        }
+        break;
+    case Command::Help:
+    case Command::Version:
+    case Command::Auth:
+        break;
+    }
+    return o;
+}
+
+} // namespace getbill::cli
