@@ -132,9 +132,9 @@ QString ApiError::detailedMessage() const
 {
     QStringList lines;
     for (auto it = m_details.begin(); it != m_details.end(); ++it) {
-        if (it.key() == QLatin1String("retry_after") || it.key() == QLatin1String("limit") ||
-            it.key() == QLatin1String("reset_time"))
-            continue;
+        // A 429's details are numbers for the retry logic, not text for the user.
+        if (m_httpStatus == 429)
+            break;
         QStringList texts;
         if (it.value().isArray()) {
             const QJsonArray array = it.value().toArray();
