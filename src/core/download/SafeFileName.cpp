@@ -116,9 +116,10 @@ QString sanitize(const QString &serverName, const QString &reportId, const QStri
     if (clean.isEmpty()) {
         // Fall back to "<id>.<ext>", itself sanitised: ids are opaque too.
         QString id = reportId;
-        id.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9_.-]")), QStringLiteral("_"));
-        id = trimEnds(id);
-        clean = (id.isEmpty() ? QStringLiteral("report") : id) + QLatin1Char('.') + extensionForMimeType(mimeType);
+        id.remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9_-]")));
+        if (!id.contains(QRegularExpression(QStringLiteral("[A-Za-z0-9]"))))
+            id = QStringLiteral("report");
+        clean = id + QLatin1Char('.') + extensionForMimeType(mimeType);
     } else if (QFileInfo(clean).suffix().isEmpty() && !mimeType.isEmpty()) {
         clean += QLatin1Char('.') + extensionForMimeType(mimeType);
     }
