@@ -1,0 +1,138 @@
+#include "Settings.h"
+
+#include "api/UrlPolicy.h"
+
+#include <QSettings>
+#include <QStandardPaths>
+
+namespace getbill {
+
+namespace {
+// Key names live here only: one place to see everything the application stores (and that none is a secret).
+const QString ApiUrlKey = QStringLiteral("api/url");
+const QString SaveModeKey = QStringLiteral("downloads/saveMode");
+const QString DownloadFolderKey = QStringLiteral("downloads/folder");
+const QString LastFolderKey = QStringLiteral("downloads/lastFolder");
+const QString ConcurrentKey = QStringLiteral("downloads/maxConcurrent");
+const QString CaBundleKey = QStringLiteral("network/caBundle");
+const QString GeometryKey = QStringLiteral("window/geometry");
+const QString WindowStateKey = QStringLiteral("window/state");
+const QString HeaderKey = QStringLiteral("window/reportTableHeader");
+} // namespace
+
+Settings::Settings(QSettings *store) : m_store(store)
+{}
+
+QUrl Settings::apiUrl() const
+{
+    const QUrl url(m_store->value(ApiUrlKey).toString());
+    // A hand-edited file may hold anything: only hand out what ApiClient would accept.
+    return url.isValid() && UrlPolicy::isAllowed(url) ? url : QUrl();
+}
+
+bool Settings::setApiUrl(const QUrl &url)
+{
+    if (url.isEmpty()) {
+        m_store->remove(ApiUrlKey);
+        return true;
+    }
+    if (!url.isValid() || !UrlPolicy::isAllowed(url))
+        return false;
+    m_store->setValue(ApiUrlKey, UrlPolicy::redacted(url));
+    return true;
+}
+
+Settings::SaveMode Settings::saveMode() const
+{
+    return m_store->value(SaveModeKey).toString() == QLatin1String("folder") ? SaveMode::AlwaysToFolder
+                                                                             : SaveMode::AskEveryTime;
+}
+
+void Settings::setSaveMode(SaveMode mode)
+{
+    m_store->setValue(SaveModeKey, mode == SaveMode::AlwaysToFolder ? QStringLiteral("folder") : QStringLiteral("ask"));
+}
+
+QString Settings::downloadFolder() const
+{
+    const QString folder = m_store->value(DownloadFolderKey).toString();
+    return folder.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::DownloadLocation) : folder;
+}
+
+void Settings::setDownloadFolder(const QString &folder)
+{
+    m_store->setValue(DownloadFolderKey, folder);
+}
+
+QString Settings::lastSaveFolder() const
+{
+    const QString folder = m_store->value(LastFolderKey).toString();
+    return folder.isEmpty() ? downloadFolder() : folder;
+}
+
+void Settings::setLastSaveFolder(const QString &folder)
+{
+    m_store->setValue(LastFolderKey, folder);
+}
+
+int Settings::maxConcurrentDownloads() const
+{
+    bool ok = false;
+    const int n = m_store->value(ConcurrentKey).toInt(&ok);
+    return ok ? qBound(minConcurrent, n, maxConcurrentLimit) : defaultConcurrent;
+}
+
+void Settings::setMaxConcurrentDownloads(int n)
+{
+    m_store->setValue(ConcurrentKey, qBound(minConcurrent, n, maxConcurrentLimit));
+}
+
+QString Settings::caBundlePath() const
+{
+    return m_store->value(CaBundleKey).toString();
+}
+
+void Settings::setCaBundlePath(const QString &path)
+{
+    if (path.isEmpty())
+        m_store->remove(CaBundleKey);
+    else
+        m_store->setValue(CaBundleKey, path);
+}
+
+QByteArray Settings::windowGeometry() const
+{
+    return m_store->value(GeometryKey).toByteArray();
+}
+
+void Settings::setWindowGeometry(const QByteArray &state)
+{
+    m_store->setValue(GeometryKey, state);
+}
+
+QByteArray Settings::windowState() const
+{
+    return m_store->value(WindowStateKey).toByteArray();
+}
+
+void Settings::setWindowState(const QByteArray &state)
+{
+    m_store->setValue(WindowStateKey, state);
+}
+
+QByteArray Settings::tableHeaderState() const
+{
+    return m_store->value(HeaderKey).toByteArray();
+}
+
+void Settings::setTableHeaderState(const QByteArray &state)
+{
+    m_store->setValue(HeaderKey, state);
+}
+
+void Settings::sync()
+{
+    m_store->sync();
+}
+
+} // namespace getbill

@@ -1,0 +1,65 @@
+#include "DropOverlay.h"
+
+#include <QEvent>
+#include <QPainter>
+#include <QPainterPath>
+
+namespace getbill::gui {
+
+DropOverlay::DropOverlay(QWidget *parent) : QWidget(parent), m_text(tr("Drop report ids to download"))
+{
+    setObjectName(QStringLiteral("dropOverlay"));
+    setAccessibleName(tr("Drop area"));
+    setAttribute(Qt::WA_TransparentForMouseEvents);
+    setAttribute(Qt::WA_NoSystemBackground);
+    hide();
+    // Follow the parent's size while shown.
+    parent->installEventFilter(this);
+}
+
+void DropOverlay::setText(const QString &text)
+{
+    m_text = text;
+    update();
+}
+
+void DropOverlay::showOver()
+{
+    setGeometry(parentWidget()->rect());
+    raise();
+    show();
+}
+
+bool DropOverlay::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == parentWidget() && event->type() == QEvent::Resize)
+        setGeometry(parentWidget()->rect());
+    return QWidget::eventFilter(watched, event);
+}
+
+void DropOverlay::paintEvent(QPaintEvent *)
+{
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QColor accent = palette().color(QPalette::Highlight);
+    QColor wash = accent;
+    wash.setAlpha(40);
+    p.fillRect(rect(), wash);
+    const QRectF frame = QRectF(rect()).adjusted(12, 12, -12, -12);
+    QPen pen(accent, 3, Qt::DashLine);
+    p.setPen(pen);
+    p.drawRoundedRect(frame, 12, 12);
+
+    QFont font = p.font();
+    font.setPointSizeF(font.pointSizeF() * 1.6);
+    font.setBold(true);
+    p.setFont(font);
+    const QRectF textBox = p.boundingRect(frame, Qt::AlignCenter | Qt::TextWordWrap, m_text).adjusted(-24, -14, 24, 14);
+    QPainterPath pill;
+    pill.addRoundedRect(textBox, 10, 10);
+    p.fillPath(pill, palette().color(QPalette::Base));
+    p.setPen(accent.darker(130));
+    p.drawText(frame, Qt::AlignCenter | Qt::TextWordWrap, m_text);
+}
+
+} // namespace getbill::gui

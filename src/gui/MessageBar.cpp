@@ -1,0 +1,92 @@
+#include "MessageBar.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QStyle>
+#include <QToolButton>
+
+namespace getbill::gui {
+
+MessageBar::MessageBar(QWidget *parent)
+    : QFrame(parent), m_icon(new QLabel(this)), m_text(new QLabel(this)), m_action(new QPushButton(this)),
+      m_close(new QToolButton(this))
+{
+    setObjectName(QStringLiteral("messageBar"));
+    setFrameShape(QFrame::StyledPanel);
+    setAccessibleName(tr("Message"));
+    m_text->setObjectName(QStringLiteral("messageText"));
+    m_text->setWordWrap(true);
+    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_text->setAccessibleName(tr("Message text"));
+    m_action->setObjectName(QStringLiteral("messageAction"));
+    m_action->setAccessibleName(tr("Message action"));
+    m_close->setObjectName(QStringLiteral("messageClose"));
+    m_close->setText(QStringLiteral("✕"));
+    m_close->setAutoRaise(true);
+    m_close->setToolTip(tr("Close this message"));
+    m_close->setAccessibleName(tr("Close message"));
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(10, 6, 6, 6);
+    layout->addWidget(m_icon);
+    layout->addWidget(m_text, 1);
+    layout->addWidget(m_action);
+    layout->addWidget(m_close);
+
+    connect(m_action, &QPushButton::clicked, this, [this] {
+        // Copy first: the action may show another message, which replaces m_callback.
+        const std::function<void()> callback = m_callback;
+        dismiss();
+        if (callback)
+            callback();
+    });
+    connect(m_close, &QToolButton::clicked, this, &MessageBar::dismiss);
+    hide();
+}
+
+void MessageBar::showMessage(Level level, const QString &text, const QString &actionText, std::function<void()> action)
+{
+    m_level = level;
+    m_text->setText(text);
+    m_callback = std::move(action);
+    m_action->setText(actionText);
+    m_action->setVisible(static_cast<bool>(m_callback));
+    QStyle::StandardPixmap pixmap = QStyle::SP_MessageBoxInformation;
+    QString colours = QStringLiteral("background:#e8f1fb;border:1px solid #9cc0e6;color:#1d3b5c;");
+    if (level == Level::Warning) {
+        pixmap = QStyle::SP_MessageBoxWarning;
+        colours = QStringLiteral("background:#fff6dc;border:1px solid #e6c76a;color:#4d3b00;");
+    } else if (level == Level::Error) {
+        pixmap = QStyle::SP_MessageBoxCritical;
+        colours = QStringLiteral("background:#fdecea;border:1px solid #e3a29c;color:#5c1a14;");
+    }
+    setStyleSheet(QStringLiteral("#messageBar{") + colours + QStringLiteral("border-radius:4px;}"));
+    m_icon->setPixmap(style()->standardIcon(pixmap).pixmap(20, 20));
+    setAccessibleDescription(text);
+    show();
+}
+
+void MessageBar::showError(const QString &text, std::function<void()> retry)
+{
+    showMessage(Level::Error, text, retry ? tr("Retry") : QString(), std::move(retry));
+}
+
+void MessageBar::showInformation(const QString &text)
+{
+    showMessage(Level::Information, text);
+}
+
+void MessageBar::dismiss()
+{
+    m_callback = {};
+    hide();
+    emit dismissed();
+}
+
+QString MessageBar::text() const
+{
+    return isVisibleTo(parentWidget()) ? m_text->text() : QString();
+}
+
+} // namespace getbill::gui

@@ -1,0 +1,69 @@
+#include "ReportFilterModel.h"
+
+#include "ReportTableModel.h"
+
+namespace getbill::gui {
+
+ReportFilterModel::ReportFilterModel(QObject *parent) : QSortFilterProxyModel(parent)
+{
+    setSortRole(ReportTableModel::SortRole);
+    setSortCaseSensitivity(Qt::CaseInsensitive);
+    setSortLocaleAware(true);
+    // Rows that change while sorted (status polled, pages arriving) move to their place.
+    setDynamicSortFilter(true);
+}
+
+void ReportFilterModel::setTypeFilter(const QString &type)
+{
+    if (type == m_type)
+        return;
+    m_type = type;
+    invalidateFilter();
+}
+
+void ReportFilterModel::setSearchText(const QString &text)
+{
+    const QString trimmed = text.trimmed();
+    if (trimmed == m_search)
+        return;
+    m_search = trimmed;
+    invalidateFilter();
+}
+
+bool ReportFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    const auto *model = qobject_cast<const ReportTableModel *>(sourceModel());
+    if (!model || sourceParent.isValid())
+        return false;
+    const Report &r = model->reportAt(sourceRow);
+    if (!m_type.isEmpty() && r.type != m_type)
+        return false;
+    if (m_search.isEmpty())
+        return true;
+    // Every word must appear somewhere: "financial 2024" finds the financial reports of 2024.
+    const QString period = model->data(model->index(sourceRow, ReportTableModel::PeriodColumn)).toString();
+    const QString haystack = r.title + QLatin1Char(' ') + r.id + QLatin1Char(' ') + r.type + QLatin1Char(' ') + period +
+                             QLatin1Char(' ') + r.description + QLatin1Char(' ') + r.filename;
+    const QStringList words = m_search.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const QString &word : words) {
+        if (!haystack.contains(word, Qt::CaseInsensitive))
+            return false;
+    }
+    return true;
+}
+
+bool ReportFilterModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
+{
+    const QVariant a = left.data(sortRole());
+    const QVariant b = right.data(sortRole());
+    if (a.typeId() == QMetaType::LongLong && b.typeId() == QMetaType::LongLong)
+        return a.toLongLong() < b.toLongLong();
+    const int order = QString::localeAwareCompare(a.toString(), b.toString());
+    if (order != 0)
+        return order < 0;
+    // Equal keys (same type or status): keep a stable, useful order by period.
+    return sourceModel()->index(left.row(), ReportTableModel::PeriodColumn).data(sortRole()).toLongLong() <
+           sourceModel()->index(right.row(), ReportTableModel::PeriodColumn).data(sortRole()).toLongLong();
+}
+
+} // namespace getbill::gui

@@ -1,0 +1,245 @@
+#include "ReportTableModel.h"
+
+#include "ReportFormat.h"
+
+#include <QDir>
+#include <QFont>
+
+namespace getbill::gui {
+
+ReportTableModel::ReportTableModel(QObject *parent) : QAbstractTableModel(parent)
+{}
+
+int ReportTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ReportTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ReportTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Row &row = m_rows.at(index.row());
+    const Report &r = row.report;
+    switch (role) {
+    case IdRole:
+        return r.id;
+    case TypeRole:
+        return r.type;
+    case StatusRole:
+        return r.status;
+    case ReportRole:
+        return QVariant::fromValue(r);
+    case SavedPathRole:
+        return row.savedPath;
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case TitleColumn:
+            return r.title.isEmpty() ? r.id : r.title;
+        case TypeColumn:
+            return r.type.isEmpty() ? QString() : r.type.left(1).toUpper() + r.type.mid(1);
+        case PeriodColumn:
+            return ReportFormat::period(r.periodFrom, r.periodTo);
+        case StatusColumn:
+            return row.savedPath.isEmpty() ? ReportFormat::statusText(r.status) : tr("Downloaded");
+        case SizeColumn:
+            return r.fileSize >= 0 ? ReportFormat::size(r.fileSize) : QString();
+        case GeneratedColumn:
+            return ReportFormat::dateTime(r.generatedAt);
+        }
+        break;
+    case SortRole:
+        // Raw values: bytes and timestamps sort as numbers, not as "9 MB" > "10 MB".
+        switch (index.column()) {
+        case TitleColumn:
+            return r.title.isEmpty() ? r.id : r.title;
+        case TypeColumn:
+            return r.type;
+        case PeriodColumn:
+            return r.periodFrom.isValid() ? r.periodFrom.toJulianDay() : qint64(-1);
+        case StatusColumn:
+            return r.status;
+        case SizeColumn:
+            return r.fileSize;
+        case GeneratedColumn:
+            return r.generatedAt.isValid() ? r.generatedAt.toMSecsSinceEpoch() : qint64(-1);
+        }
+        break;
+    case Qt::DecorationRole:
+        if (index.column() == StatusColumn)
+            return row.savedPath.isEmpty() ? ReportFormat::statusIcon(r.status)
+                                           : QIcon(QStringLiteral(":/getbill/icons/status-downloaded.png"));
+        break;
+    case Qt::ToolTipRole:
+        if (index.column() == TitleColumn)
+            return r.description.isEmpty() ? r.title : r.title + QLatin1Char('\n') + r.description;
+        if (index.column() == StatusColumn && !row.savedPath.isEmpty())
+            return tr("Saved to %1").arg(QDir::toNativeSeparators(row.savedPath));
+        if (index.column() == StatusColumn)
+            return ReportFormat::notDownloadableReason(r);
+        if (index.column() == SizeColumn && r.fileSize >= 0)
+            return tr("%L1 bytes").arg(r.fileSize);
+        break;
+    case Qt::TextAlignmentRole:
+        if (index.column() == SizeColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        break;
+    case Qt::AccessibleTextRole:
+        if (index.column() == StatusColumn)
+            return data(index, Qt::DisplayRole);
+        break;
+    }
+    return {};
+}
+
+QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case TitleColumn:
+        return tr("Title");
+    case TypeColumn:
+        return tr("Type");
+    case PeriodColumn:
+        return tr("Period");
+    case StatusColumn:
+        return tr("Status");
+    case SizeColumn:
+        return tr("Size");
+    case GeneratedColumn:
+        return tr("Generated");
+    }
+    return {};
+}
+
+void ReportTableModel::upsert(const Report &report)
+{
+    if (report.id.isEmpty())
+        return;
+    if (m_refreshing)
+        m_seenInRefresh.insert(report.id);
+    const auto it = m_rowOfId.constFind(report.id);
+    if (it != m_rowOfId.constEnd()) {
+        const int row = it.value();
+        m_rows[row].report = report;
+        emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    } else {
+        const int row = int(m_rows.size());
+        beginInsertRows({}, row, row);
+        m_rows.append({report, {}});
+        m_rowOfId.insert(report.id, row);
+        endInsertRows();
+    }
+    if (!report.type.isEmpty() && !m_types.contains(report.type)) {
+        m_types.append(report.type);
+        m_types.sort(Qt::CaseInsensitive);
+        emit typesChanged();
+    }
+}
+
+void ReportTableModel::upsert(const QList<Report> &reports)
+{
+    for (const Report &r : reports)
+        upsert(r);
+}
+
+void ReportTableModel::beginRefresh()
+{
+    m_refreshing = true;
+    m_seenInRefresh.clear();
+}
+
+void ReportTableModel::endRefresh()
+{
+    if (!m_refreshing)
+        return;
+    m_refreshing = false;
+    // Remove from the end so earlier row numbers stay valid while we go.
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
+        if (m_seenInRefresh.contains(m_rows.at(row).report.id))
+            continue;
+        beginRemoveRows({}, row, row);
+        m_rowOfId.remove(m_rows.at(row).report.id);
+        m_rows.removeAt(row);
+        endRemoveRows();
+        reindex(row);
+    }
+    m_seenInRefresh.clear();
+    QStringList types;
+    for (const Row &row : std::as_const(m_rows)) {
+        if (!row.report.type.isEmpty() && !types.contains(row.report.type))
+            types.append(row.report.type);
+    }
+    types.sort(Qt::CaseInsensitive);
+    if (types != m_types) {
+        m_types = types;
+        emit typesChanged();
+    }
+}
+
+void ReportTableModel::cancelRefresh()
+{
+    m_refreshing = false;
+    m_seenInRefresh.clear();
+}
+
+void ReportTableModel::clear()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_rowOfId.clear();
+    m_seenInRefresh.clear();
+    m_refreshing = false;
+    endResetModel();
+    if (!m_types.isEmpty()) {
+        m_types.clear();
+        emit typesChanged();
+    }
+}
+
+void ReportTableModel::reindex(int from)
+{
+    for (int row = from; row < m_rows.size(); ++row)
+        m_rowOfId[m_rows.at(row).report.id] = row;
+}
+
+int ReportTableModel::rowOf(const QString &id) const
+{
+    return m_rowOfId.value(id, -1);
+}
+
+std::optional<Report> ReportTableModel::report(const QString &id) const
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return std::nullopt;
+    return m_rows.at(row).report;
+}
+
+QStringList ReportTableModel::types() const
+{
+    return m_types;
+}
+
+void ReportTableModel::setSavedPath(const QString &id, const QString &path)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    m_rows[row].savedPath = path;
+    emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+QString ReportTableModel::savedPath(const QString &id) const
+{
+    const int row = rowOf(id);
+    return row < 0 ? QString() : m_rows.at(row).savedPath;
+}
+
+} // namespace getbill::gui

@@ -1,0 +1,120 @@
+#include "SettingsDialog.h"
+
+#include "SaveLocationChooser.h"
+#include "Settings.h"
+#include "api/NetworkOptions.h"
+#include "api/UrlPolicy.h"
+#include "ui_SettingsDialog.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QPushButton>
+
+namespace getbill::gui {
+
+SettingsDialog::SettingsDialog(Settings *settings, SaveLocationChooser *chooser, QWidget *parent)
+    : QDialog(parent), m_ui(std::make_unique<Ui::SettingsDialog>()), m_settings(settings), m_chooser(chooser)
+{
+    m_ui->setupUi(this);
+    m_ui->errorLabel->hide();
+    m_ui->concurrentSpin->setRange(Settings::minConcurrent, Settings::maxConcurrentLimit);
+    m_ui->buttonBox->button(QDialogButtonBox::Ok)->setAccessibleName(tr("OK"));
+    m_ui->buttonBox->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
+
+    m_ui->apiUrlEdit->setText(m_settings->apiUrl().toString());
+    m_ui->apiUrlEdit->setPlaceholderText(QStringLiteral("https://getbill.io/external-api/v1"));
+    m_ui->caBundleEdit->setText(QDir::toNativeSeparators(m_settings->caBundlePath()));
+    const bool toFolder = m_settings->saveMode() == Settings::SaveMode::AlwaysToFolder;
+    m_ui->askRadio->setChecked(!toFolder);
+    m_ui->folderRadio->setChecked(toFolder);
+    m_ui->folderEdit->setText(QDir::toNativeSeparators(m_settings->downloadFolder()));
+    m_ui->concurrentSpin->setValue(m_settings->maxConcurrentDownloads());
+
+    connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    connect(m_ui->folderRadio, &QRadioButton::toggled, this, &SettingsDialog::updateEnabled);
+    connect(m_ui->folderBrowse, &QPushButton::clicked, this, [this] {
+        const QString folder = m_chooser->chooseFolder(this, tr("Save reports to"), m_ui->folderEdit->text());
+        if (!folder.isEmpty()) {
+            m_ui->folderEdit->setText(QDir::toNativeSeparators(folder));
+            m_ui->folderRadio->setChecked(true);
+        }
+    });
+    connect(m_ui->caBundleBrowse, &QPushButton::clicked, this, [this] {
+        const QString file = m_chooser->chooseOpenFile(this, tr("Extra trusted certificates"),
+                                                       QFileInfo(m_ui->caBundleEdit->text()).absolutePath(),
+                                                       tr("PEM certificates (*.pem *.crt);;All files (*)"));
+        if (!file.isEmpty())
+            m_ui->caBundleEdit->setText(QDir::toNativeSeparators(file));
+    });
+    updateEnabled();
+}
+
+SettingsDialog::~SettingsDialog() = default;
+
+QString SettingsDialog::errorText() const
+{
+    return m_ui->errorLabel->isHidden() ? QString() : m_ui->errorLabel->text();
+}
+
+void SettingsDialog::updateEnabled()
+{
+    const bool toFolder = m_ui->folderRadio->isChecked();
+    m_ui->folderEdit->setEnabled(toFolder);
+    m_ui->folderBrowse->setEnabled(toFolder);
+}
+
+QString SettingsDialog::validate() const
+{
+    const QString urlText = m_ui->apiUrlEdit->text().trimmed();
+    if (!urlText.isEmpty()) {
+        const QUrl url = QUrl::fromUserInput(urlText);
+        if (!url.isValid() || url.host().isEmpty())
+            return tr("“%1” is not a web address. Enter the API address, e.g. https://getbill.io/external-api/v1.")
+                .arg(urlText);
+        if (!UrlPolicy::isAllowed(url) || !QUrl(urlText, QUrl::StrictMode).scheme().startsWith(QLatin1String("http")))
+            return tr("The API address must start with https:// (plain http is only allowed for this computer, e.g. "
+                      "http://127.0.0.1): your access token would otherwise travel unencrypted.");
+    }
+    const QString ca = m_ui->caBundleEdit->text().trimmed();
+    if (!ca.isEmpty()) {
+        NetworkOptions probe;
+        QString error;
+        if (!QFileInfo(ca).isFile())
+            return tr("The certificates file %1 does not exist.").arg(ca);
+        if (!probe.addCaBundle(QDir::fromNativeSeparators(ca), &error))
+            return error;
+    }
+    if (m_ui->folderRadio->isChecked()) {
+        const QFileInfo folder(m_ui->folderEdit->text().trimmed());
+        if (m_ui->folderEdit->text().trimmed().isEmpty() || !folder.isDir())
+            return tr("Choose an existing folder to save reports to.");
+        if (!folder.isWritable())
+            return tr("Reports cannot be saved to %1: the folder is not writable.")
+                .arg(QDir::toNativeSeparators(folder.absoluteFilePath()));
+    }
+    return {};
+}
+
+void SettingsDialog::accept()
+{
+    const QString error = validate();
+    if (!error.isEmpty()) {
+        m_ui->errorLabel->setText(error);
+        m_ui->errorLabel->show();
+        return;
+    }
+    m_ui->errorLabel->hide();
+    const QString urlText = m_ui->apiUrlEdit->text().trimmed();
+    m_settings->setApiUrl(urlText.isEmpty() ? QUrl() : QUrl(urlText, QUrl::StrictMode));
+    m_settings->setCaBundlePath(QDir::fromNativeSeparators(m_ui->caBundleEdit->text().trimmed()));
+    const bool toFolder = m_ui->folderRadio->isChecked();
+    m_settings->setSaveMode(toFolder ? Settings::SaveMode::AlwaysToFolder : Settings::SaveMode::AskEveryTime);
+    if (toFolder)
+        m_settings->setDownloadFolder(QDir::fromNativeSeparators(m_ui->folderEdit->text().trimmed()));
+    m_settings->setMaxConcurrentDownloads(m_ui->concurrentSpin->value());
+    m_settings->sync();
+    QDialog::accept();
+}
+
+} // namespace getbill::gui

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QDialog>
+#include <memory>
+
+namespace Ui {
+class SettingsDialog;
+}
+
+namespace getbill {
+class Settings;
+}
+
+namespace getbill::gui {
+
+class SaveLocationChooser;
+
+/// Edits the preferences kept in Settings: API address (https, or http on loopback), where downloads go, how many
+/// run at once, an extra CA bundle. Validates before closing and says what is wrong in the dialog itself; holds
+/// no secret (sign-in is elsewhere).
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    SettingsDialog(Settings *settings, SaveLocationChooser *chooser, QWidget *parent = nullptr);
+    ~SettingsDialog() override;
+
+    /// The message shown for the last rejected input, or empty.
+    QString errorText() const;
+
+public slots:
+    void accept() override;
+
+private:
+    /// Empty when the input is acceptable.
+    QString validate() const;
+    void updateEnabled();
+
+    std::unique_ptr<Ui::SettingsDialog> m_ui;
+    Settings *m_settings;
+    SaveLocationChooser *m_chooser;
+};
+
+} // namespace getbill::gui
