@@ -92,6 +92,7 @@ ExitStatus CliSession::openApi(const CliOptions &options, const CliEnvironment &
                              .arg(shown));
         return ExitStatus::Usage;
     }
+    m_auth.apiUrl = baseUrl; // the keychain keeps one account per API URL
     if (!m_tokens)
         m_tokens = resolveTokenProvider(m_auth);
     if (!m_tokens) {

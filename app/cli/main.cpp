@@ -57,8 +57,15 @@ int main(int argc, char *argv[])
     CliSession session(&network, &console, &in);
     if (const ExitStatus status = session.configure(environment); status != ExitStatus::Ok)
         return toInt(status);
-    if (options->command == CliOptions::Command::Auth)
+    if (options->command == CliOptions::Command::Auth) {
+        // The account's key: the same API URL rule as openApi() (--api-url, GETBILL_API_URL, the default).
+        session.authContext().apiUrl =
+            QUrl(!options->apiUrl.isEmpty()      ? options->apiUrl
+                 : !environment.apiUrl.isEmpty() ? environment.apiUrl
+                                                 : QStringLiteral("https://getbill.io/external-api/v1"),
+                 QUrl::StrictMode);
         return runAuthCommand(options->authArguments, session.authContext());
+    }
     if (const ExitStatus status = session.openApi(*options, environment); status != ExitStatus::Ok)
         return toInt(status);
 

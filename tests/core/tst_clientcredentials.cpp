@@ -243,7 +243,7 @@ void TestClientCredentials::signedOutWhenTheFreshTokenIsRejectedToo()
     // From now on: a clear signed-out answer, without asking the token endpoint again.
     auto answer = ask(*m_cc, this);
     QTRY_VERIFY(answer->done);
-    QCOMPARE(answer->error.kind(), ApiError::Kind::NotAuthenticated);
+    QCOMPARE(answer->error.category(), ApiError::Category::NotAuthenticated);
     QVERIFY2(answer->error.message().startsWith(QStringLiteral("Signed out")), qPrintable(answer->error.message()));
     QVERIFY(answer->error.message().contains(clientId));
     QVERIFY(answer->error.message().contains(QStringLiteral("Sign in again")));
@@ -272,7 +272,7 @@ void TestClientCredentials::invalidClientShowsTheServerMessage()
     QSignalSpy signedOut(&wrong, &ClientCredentials::signedOut);
     auto answer = ask(wrong, this);
     QTRY_VERIFY(answer->done);
-    QCOMPARE(answer->error.kind(), ApiError::Kind::NotAuthenticated);
+    QCOMPARE(answer->error.httpStatus(), 401);
     QCOMPARE(answer->error.category(), ApiError::Category::NotAuthenticated);
     const QString message = answer->error.message();
     QVERIFY2(message.contains(QStringLiteral("Client authentication failed.")), qPrintable(message)); // the server's

@@ -89,7 +89,7 @@ bool ClientCredentials::tokenRejected(const QString &token)
         // An older token: a newer one is held or on its way, and the caller has not tried it yet.
         return !token.isEmpty();
     if (m_tokenAfterRejection) {
-        signOut(ApiError(ApiError::Kind::NotAuthenticated,
+        signOut(ApiError(ApiError::Kind::Http,
                          tr("Signed out: GetBill does not accept the access tokens issued to the API client \"%1\" "
                             "(it may have been revoked, or lost the scope reports:read). Sign in again.")
                              .arg(m_clientId),
@@ -163,7 +163,8 @@ ApiError ClientCredentials::parseError(int status, const QByteArray &body) const
         description = code.isEmpty() ? tr("HTTP %1").arg(status) : code;
     if (code == QLatin1String("invalid_client") || code == QLatin1String("unauthorized_client") ||
         code == QLatin1String("invalid_grant") || (code.isEmpty() && status == 401))
-        return ApiError(ApiError::Kind::NotAuthenticated,
+        // Kind::Http with 401, not Kind::NotAuthenticated ("no credential at all"): the message is the point.
+        return ApiError(ApiError::Kind::Http,
                         tr("GetBill refused the API client \"%1\": %2 Check the client id and secret (an "
                            "administrator can create a new secret in GetBill under Company, API Client Management).")
                             .arg(m_clientId, description),
