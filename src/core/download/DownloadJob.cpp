@@ -2,11 +2,13 @@
 
 #include "api/UrlPolicy.h"
 #include "download/FileCommit.h"
+#include "download/PartialDownload.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
+#include <QLockFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QStorageInfo>
@@ -32,7 +34,7 @@ DownloadJob::~DownloadJob()
         m_stopped = true;
         if (m_reply)
             m_reply->abort();
-        discardPart();
+        releasePart();
     }
 }
 
@@ -50,33 +52,75 @@ void DownloadJob::start()
     const QFileInfo target(m_targetPath);
     const QString folder = target.absolutePath();
     if (!QFileInfo(folder).isDir()) {
-        fail(ApiError(ApiError::Kind::LocalFile, tr("The folder %1 does not exist.").arg(folder)));
+        fail(ApiError(ApiError::Kind::LocalFile,
+                      tr("The folder %1 does not exist.").arg(QDir::toNativeSeparators(folder))));
         return;
     }
     if (target.exists() && (!m_overwrite || target.isDir())) {
-        fail(ApiError(ApiError::Kind::LocalFile,
-                      target.isDir() ? tr("%1 is a folder.").arg(m_targetPath)
-                                     : tr("%1 already exists; it was left untouched.").arg(m_targetPath)));
+        fail(ApiError(
+            ApiError::Kind::LocalFile,
+            target.isDir()
+                ? tr("%1 is a folder.").arg(QDir::toNativeSeparators(m_targetPath))
+                : tr("%1 already exists; it was left untouched.").arg(QDir::toNativeSeparators(m_targetPath))));
         return;
     }
-    const QStorageInfo storage(folder);
-    if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < m_ticket.fileSize) {
+    if (!QFileInfo(folder).isWritable()) {
         fail(ApiError(ApiError::Kind::LocalFile,
-                      tr("Not enough free space in %1: the report needs %2, %3 are free.")
-                          .arg(folder, size(m_ticket.fileSize), size(storage.bytesAvailable()))));
+                      tr("Cannot write in the folder %1: permission denied.").arg(QDir::toNativeSeparators(folder))));
         return;
     }
-    // A leftover .part of an earlier, interrupted run is ours to replace; NewOnly makes sure we own the file.
-    m_part.setFileName(partPath());
-    if (!m_part.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
-        QFile::remove(partPath());
+    // Two items saving to the same name would write one .part together; a lock of a killed process is stale
+    // (its PID is gone) and taken over.
+    m_lock = std::make_unique<QLockFile>(m_targetPath + QLatin1String(".part.lock"));
+    m_lock->setStaleLockTime(0);
+    if (!m_lock->tryLock(0)) {
+        const bool busy = m_lock->error() == QLockFile::LockFailedError;
+        m_lock.reset();
+        fail(ApiError(ApiError::Kind::LocalFile,
+                      busy ? tr("%1 is already being downloaded.").arg(QDir::toNativeSeparators(m_targetPath))
+                           : tr("Cannot write in the folder %1.").arg(QDir::toNativeSeparators(folder))));
+        return;
+    }
+
+    // Continue an interrupted attempt only when its sidecar says it is this very file; anything else named
+    // <target>.part is a leftover of ours (we hold the lock) and is replaced.
+    const std::optional<PartialDownload> meta = PartialDownload::load(m_targetPath);
+    const qint64 partSize = QFileInfo(partPath()).size();
+    if (meta && meta->reportId == m_ticket.id && meta->fileSize == m_ticket.fileSize && partSize > 0 &&
+        partSize < m_ticket.fileSize) {
+        m_part.setFileName(partPath());
+        if (m_part.open(QIODevice::ReadWrite) && m_hash.addData(&m_part) && m_part.pos() == partSize) {
+            m_resumedFrom = m_received = partSize;
+            m_etag = meta->etag;
+        } else {
+            m_part.close();
+            m_hash.reset();
+        }
+    }
+    if (!m_part.isOpen()) {
+        PartialDownload::discard(m_targetPath);
+        m_part.setFileName(partPath());
         if (!m_part.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
-            fail(ApiError(ApiError::Kind::LocalFile,
-                          tr("Cannot write in the folder %1: %2").arg(folder, m_part.errorString())));
+            fail(ApiError(
+                ApiError::Kind::LocalFile,
+                tr("Cannot write in the folder %1: %2").arg(QDir::toNativeSeparators(folder), m_part.errorString())));
             return;
         }
     }
-    m_rate.start();
+    const qint64 needed = m_ticket.fileSize - m_received;
+    const QStorageInfo storage(folder);
+    if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < needed) {
+        fail(ApiError(ApiError::Kind::LocalFile,
+                      tr("Not enough free space in %1: the report needs %2, %3 are free.")
+                          .arg(QDir::toNativeSeparators(folder), size(needed), size(storage.bytesAvailable()))));
+        return;
+    }
+    if (!PartialDownload{m_ticket.id, m_ticket.fileSize, m_etag}.save(m_targetPath)) {
+        fail(ApiError(ApiError::Kind::LocalFile,
+                      tr("Cannot write in the folder %1.").arg(QDir::toNativeSeparators(folder))));
+        return;
+    }
+    m_rate.start(m_received);
     get(m_ticket.downloadUrl);
 }
 
@@ -93,6 +137,14 @@ void DownloadJob::get(const QUrl &url)
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     // Byte counts must be the file's: no transparent decompression.
     request.setRawHeader("Accept-Encoding", "identity");
+    m_rangeRequested = m_received > 0;
+    m_responseAccepted = false;
+    if (m_rangeRequested) {
+        request.setRawHeader("Range", "bytes=" + QByteArray::number(m_received) + '-');
+        // Without a validator the rest could belong to a newer file; the size check and the checksum remain.
+        if (!m_etag.isEmpty())
+            request.setRawHeader("If-Range", m_etag.toLatin1());
+    }
     m_reply.reset(m_network->get(request));
     m_reply->setReadBufferSize(m_options.readBufferBytes);
     connect(m_reply.data(), &QNetworkReply::metaDataChanged, this, &DownloadJob::onMetaData);
@@ -102,23 +154,124 @@ void DownloadJob::get(const QUrl &url)
 
 void DownloadJob::onMetaData()
 {
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status != 200)
+    if (m_stopped || m_responseAccepted)
         return;
+    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 200 && status != 206)
+        return;
+    if (!acceptResponse(status))
+        return;
+    m_responseAccepted = true;
+}
+
+namespace {
+/// "bytes 100-199/200" -> {100, 199, 200}; total -1 for "*".
+bool parseContentRange(const QByteArray &header, qint64 *first, qint64 *last, qint64 *total)
+{
+    const QByteArray h = header.trimmed();
+    if (!h.startsWith("bytes "))
+        return false;
+    const QByteArray spec = h.mid(6).trimmed();
+    const qsizetype dash = spec.indexOf('-');
+    const qsizetype slash = spec.indexOf('/');
+    if (dash <= 0 || slash <= dash)
+        return false;
+    bool ok1 = false, ok2 = false, ok3 = true;
+    *first = spec.left(dash).toLongLong(&ok1);
+    *last = spec.mid(dash + 1, slash - dash - 1).toLongLong(&ok2);
+    const QByteArray totalText = spec.mid(slash + 1);
+    *total = totalText == "*" ? -1 : totalText.toLongLong(&ok3);
+    return ok1 && ok2 && ok3 && *first >= 0 && *last >= *first;
+}
+
+/// The server's checksum of the whole file: X-Checksum-Sha256 (hex) or Digest: sha-256=<base64> (RFC 3230).
+QByteArray announcedSha256(const QNetworkReply &reply)
+{
+    const QByteArray hex = reply.rawHeader("X-Checksum-Sha256").trimmed();
+    if (!hex.isEmpty()) {
+        const QByteArray raw = QByteArray::fromHex(hex);
+        return raw.size() == 32 && hex.size() == 64 ? raw : QByteArray("invalid");
+    }
+    const QList<QByteArray> digests = reply.rawHeader("Digest").split(',');
+    for (const QByteArray &d : digests) {
+        const QByteArray item = d.trimmed();
+        if (item.left(8).compare("sha-256=", Qt::CaseInsensitive) == 0) {
+            const QByteArray raw = QByteArray::fromBase64(item.mid(8));
+            return raw.size() == 32 ? raw : QByteArray("invalid");
+        }
+    }
+    return {};
+}
+} // namespace
+
+bool DownloadJob::acceptResponse(int status)
+{
+    if (status == 200 && m_rangeRequested) {
+        // The server ignored the Range, or the file changed (If-Range): what comes is the whole file.
+        m_part.resize(0);
+        m_part.seek(0);
+        m_hash.reset();
+        m_received = 0;
+        m_resumedFrom = 0;
+        m_rangeRequested = false;
+        m_rate.start(0);
+    }
+    if (status == 206) {
+        qint64 first = -1, last = -1, total = -1;
+        const bool ok = parseContentRange(m_reply->rawHeader("Content-Range"), &first, &last, &total);
+        if (!m_rangeRequested || !ok || first != m_received || last != m_ticket.fileSize - 1 ||
+            (total >= 0 && total != m_ticket.fileSize)) {
+            restartFromZero();
+            return false;
+        }
+    }
     bool ok = false;
     const qint64 announced = m_reply->rawHeader("Content-Length").toLongLong(&ok);
-    if (ok && announced != m_ticket.fileSize) {
+    if (ok && announced != m_ticket.fileSize - m_received) {
         fail(ApiError(ApiError::Kind::Integrity,
                       tr("The download server announced %1 bytes, but GetBill said the report has %2 bytes; the file "
                          "was not saved.")
-                          .arg(announced)
+                          .arg(announced + m_received)
                           .arg(m_ticket.fileSize)));
+        return false;
     }
+    m_expectedSha256 = announcedSha256(*m_reply);
+    const QString etag = QString::fromLatin1(m_reply->rawHeader("ETag"));
+    if (etag != m_etag && etag.size() <= 512) {
+        m_etag = etag;
+        PartialDownload{m_ticket.id, m_ticket.fileSize, m_etag}.save(m_targetPath);
+    }
+    return true;
+}
+
+void DownloadJob::restartFromZero()
+{
+    // A server that resumes wrongly gets two more chances from byte 0, not an endless loop.
+    if (++m_restarts > 2) {
+        fail(ApiError(ApiError::Kind::Integrity,
+                      tr("The download server %1 sent the wrong part of the file; the file was not saved.")
+                          .arg(m_currentUrl.host())));
+        return;
+    }
+    m_reply->disconnect(this);
+    m_reply->abort();
+    m_reply.reset();
+    m_part.resize(0);
+    m_part.seek(0);
+    m_hash.reset();
+    m_received = 0;
+    m_resumedFrom = 0;
+    m_rate.start(0);
+    get(m_currentUrl);
 }
 
 void DownloadJob::onReadyRead()
 {
-    if (m_stopped || m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
+    if (m_stopped)
+        return;
+    if (!m_responseAccepted)
+        onMetaData();
+    if (m_stopped || !m_responseAccepted)
         return;
     const QByteArray chunk = m_reply->read(m_reply->bytesAvailable());
     if (m_received + chunk.size() > m_ticket.fileSize) {
@@ -181,6 +334,10 @@ void DownloadJob::onFinished()
         get(next);
         return;
     }
+    if (status == 416 && m_rangeRequested) {
+        restartFromZero();
+        return;
+    }
     if (status >= 400) {
         const bool linkProblem = status == 400 || status == 401 || status == 403 || status == 404 || status == 410;
         fail(ApiError(linkProblem ? ApiError::Kind::LinkRejected : ApiError::Kind::Http,
@@ -198,6 +355,15 @@ void DownloadJob::onFinished()
         fail(transferError());
         return;
     }
+    if (!m_responseAccepted)
+        onMetaData();
+    if (m_stopped)
+        return;
+    if (!m_responseAccepted) {
+        fail(ApiError(ApiError::Kind::InvalidResponse,
+                      tr("The download server %1 answered HTTP %2.").arg(m_currentUrl.host()).arg(status), status));
+        return;
+    }
     if (m_reply->bytesAvailable() > 0)
         onReadyRead();
     if (isFinished())
@@ -210,18 +376,46 @@ void DownloadJob::onFinished()
         return;
     }
     m_reply.reset();
+    emit verifying();
     if (!m_part.flush() || !FileCommit::syncToDisk(m_part.handle())) {
-        fail(ApiError(ApiError::Kind::LocalFile, tr("Cannot write %1: %2").arg(partPath(), m_part.errorString())));
+        fail(ApiError(ApiError::Kind::LocalFile,
+                      tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), m_part.errorString())));
         return;
     }
     m_part.close();
-    m_sha256 = QString::fromLatin1(m_hash.result().toHex());
+    const QByteArray digest = m_hash.result();
+    m_sha256 = QString::fromLatin1(digest.toHex());
+    if (!m_expectedSha256.isEmpty()) {
+        if (m_expectedSha256 != digest) {
+            fail(ApiError(ApiError::Kind::Integrity,
+                          tr("The downloaded file does not match the checksum the download server announced; the "
+                             "file was not saved.")));
+            return;
+        }
+        m_checksumVerified = true;
+    }
     QString why;
     if (!FileCommit::commit(partPath(), m_targetPath, m_overwrite, &why)) {
         fail(ApiError(ApiError::Kind::LocalFile, why));
         return;
     }
+    QFile::remove(PartialDownload::metaPath(m_targetPath));
+    m_lock.reset();
     emitSuccess();
+}
+
+bool DownloadJob::isResumable(const ApiError &error)
+{
+    switch (error.kind()) {
+    case ApiError::Kind::Network:
+    case ApiError::Kind::Timeout:
+    case ApiError::Kind::LinkRejected:
+        return true;
+    case ApiError::Kind::Http:
+        return error.isRetryable();
+    default:
+        return false;
+    }
 }
 
 void DownloadJob::fail(const ApiError &error)
@@ -232,7 +426,15 @@ void DownloadJob::fail(const ApiError &error)
         m_reply->abort();
         m_reply.reset();
     }
-    discardPart();
+    // Bytes already on disk are worth keeping when the next attempt can continue after them.
+    if (m_part.isOpen() && m_received > 0 && isResumable(error)) {
+        m_part.flush();
+        m_part.close();
+        m_keptPartial = true;
+        m_lock.reset();
+    } else {
+        releasePart();
+    }
     emitFailure(error);
 }
 
@@ -240,8 +442,14 @@ void DownloadJob::discardPart()
 {
     if (m_part.isOpen()) {
         m_part.close();
-        m_part.remove();
+        PartialDownload::discard(m_targetPath);
     }
+}
+
+void DownloadJob::releasePart()
+{
+    discardPart();
+    m_lock.reset();
 }
 
 void DownloadJob::abortWork()
@@ -252,7 +460,7 @@ void DownloadJob::abortWork()
         m_reply->abort();
         m_reply.reset();
     }
-    discardPart();
+    releasePart();
 }
 
 } // namespace getbill

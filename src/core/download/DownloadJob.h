@@ -8,16 +8,22 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QScopedPointer>
+#include <memory>
 
 class QNetworkAccessManager;
 class QNetworkReply;
+class QLockFile;
 
 namespace getbill {
 
 /// Streams one signed download URL to `targetPath`. The body goes to "<target>.part" as it arrives (bounded read
-/// buffer, no Authorization, no cookies, identity encoding), its size is checked against the ticket's file_size,
-/// and only then is it renamed onto the target, atomically. Cancel, failure or a size mismatch leave nothing at
-/// the target and remove the .part; an existing target is only replaced when overwrite was chosen.
+/// buffer, no Authorization, no cookies, identity encoding), its size (and the server's checksum, when it sends
+/// X-Checksum-Sha256 or a sha-256 Digest) is checked, and only then is it renamed onto the target, atomically.
+/// A .part left by an interrupted attempt (with its PartialDownload sidecar) is continued with Range/If-Range; a
+/// server that answers 200 instead of 206, or with the wrong Content-Range, makes it start over from byte 0.
+/// Cancel, a size or checksum mismatch and refusals remove the .part; a transient failure (network, stall, 5xx,
+/// refused link) keeps it for the next attempt (keptPartial()). An existing target is only replaced when
+/// overwrite was chosen. A lock file beside the target keeps two jobs from writing the same .part.
 class DownloadJob : public Job
 {
     Q_OBJECT
@@ -37,7 +43,20 @@ public:
     const TransferRate &rate() const { return m_rate; }
     /// sha256 (lower-case hex) of the saved file, once the job succeeded.
     const QString &sha256() const { return m_sha256; }
+    /// Bytes taken over from an earlier attempt's .part (0 when it started from scratch).
+    qint64 resumedFrom() const { return m_resumedFrom; }
+    /// True when the server sent a checksum and it was checked.
+    bool checksumVerified() const { return m_checksumVerified; }
+    /// After a failure: the .part and its sidecar were kept so that a later attempt can resume.
+    bool keptPartial() const { return m_keptPartial; }
+    /// Whether a failure leaves the .part for a later attempt (network trouble, stalls, 5xx, refused links).
+    static bool isResumable(const ApiError &error);
 
+signals:
+    /// All bytes arrived; the size and checksum are being checked and the file committed.
+    void verifying();
+
+public:
     static constexpr int maxRedirects = 5;
 
 protected:
@@ -50,6 +69,9 @@ private:
     void onFinished();
     void fail(const ApiError &error);
     void discardPart();
+    void releasePart();
+    void restartFromZero();
+    bool acceptResponse(int status);
     ApiError transferError() const;
 
     QNetworkAccessManager *m_network;
@@ -66,6 +88,15 @@ private:
     TransferRate m_rate;
     QCryptographicHash m_hash{QCryptographicHash::Sha256};
     QString m_sha256;
+    std::unique_ptr<QLockFile> m_lock;
+    QString m_etag;
+    QByteArray m_expectedSha256; ///< raw digest the server announced, empty when none
+    qint64 m_resumedFrom = 0;
+    bool m_rangeRequested = false;
+    bool m_responseAccepted = false;
+    int m_restarts = 0;
+    bool m_checksumVerified = false;
+    bool m_keptPartial = false;
 };
 
 } // namespace getbill

@@ -2,11 +2,13 @@
 
 #include "api/ApiClient.h"
 #include "download/DownloadJob.h"
+#include "download/PartialDownload.h"
 #include "download/SafeFileName.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 
 namespace getbill {
 
@@ -15,6 +17,11 @@ ReportDownloadJob::ReportDownloadJob(ApiClient *api, QString reportId, DownloadT
 {
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &ReportDownloadJob::fetchTicket);
+    m_apiWaitTimer.setSingleShot(true);
+    connect(&m_apiWaitTimer, &QTimer::timeout, this, [this] {
+        if (m_ticketJob)
+            setState(State::GettingLink);
+    });
     if (m_target.mode == DownloadTarget::Mode::File)
         m_targetPath = QFileInfo(m_target.path).absoluteFilePath();
 }
@@ -48,13 +55,19 @@ void ReportDownloadJob::fetchTicket()
     m_ticket.reset();
     m_ticketJob = m_api->fetchTicket(m_reportId);
     m_ticketJob->setParent(this);
+    // The API call retries its own transient failures (5xx, 429 with retry_after): show that wait too.
+    connect(m_ticketJob, &ApiCallJob::retrying, this, [this](const ApiError &error, int delayMs) {
+        m_lastError = error;
+        m_retryAt = QDateTime::currentDateTime().addMSecs(delayMs);
+        setState(State::Waiting);
+        m_apiWaitTimer.start(delayMs);
+    });
     connect(m_ticketJob, &Job::finished, this, [this, job = m_ticketJob] {
         job->deleteLater();
         m_ticketJob = nullptr;
+        m_apiWaitTimer.stop();
         if (!job->succeeded()) {
-            // The API call already retried its own transient failures.
-            setState(State::Failed);
-            emitFailure(job->error());
+            failFinally(job->error());
             return;
         }
         m_ticket = job->ticket();
@@ -88,18 +101,16 @@ void ReportDownloadJob::download()
     QString path;
     // The unique name is chosen once: a retry writes where the first attempt meant to.
     if (m_targetPath.isEmpty() && !resolveTarget(&path, &error)) {
-        setState(State::Failed);
-        emitFailure(error);
+        failFinally(error);
         return;
     }
     if (m_targetPath.isEmpty())
         m_targetPath = path;
     ++m_attempts;
     setState(State::Downloading);
-    m_received = 0;
-    m_rate.start();
     m_download = new DownloadJob(m_api->network(), m_api->options(), *m_ticket, m_targetPath, this);
     m_download->setOverwrite(m_target.overwrite);
+    connect(m_download, &DownloadJob::verifying, this, [this] { setState(State::Verifying); });
     connect(m_download, &Job::progress, this, [this](qint64 done, qint64 total) {
         m_received = done;
         m_rate.update(done);
@@ -108,6 +119,7 @@ void ReportDownloadJob::download()
     connect(m_download, &Job::finished, this, [this, job = m_download] {
         job->deleteLater();
         m_download = nullptr;
+        m_partialKept = job->keptPartial();
         if (job->succeeded()) {
             m_record.reportId = m_reportId;
             m_record.filename = QFileInfo(m_targetPath).fileName();
@@ -122,6 +134,12 @@ void ReportDownloadJob::download()
         }
     });
     m_download->start();
+    if (m_download && !m_download->isFinished()) {
+        // Resumed bytes are not speed: the rate counts from where this attempt starts.
+        m_received = m_download->bytesReceived();
+        m_rate.start(m_received);
+        emit progress(m_received, totalBytes());
+    }
 }
 
 void ReportDownloadJob::onAttemptFailed(const ApiError &error)
@@ -138,14 +156,36 @@ void ReportDownloadJob::onAttemptFailed(const ApiError &error)
         m_retryTimer.start(*delay);
         return;
     }
-    setState(State::Failed);
-    emitFailure(ApiError(error).withContext(
+    failFinally(ApiError(error).withContext(
         QCoreApplication::translate("getbill::ReportDownloadJob", "Report %1").arg(m_reportId)));
+}
+
+void ReportDownloadJob::failFinally(const ApiError &error)
+{
+    // No later attempt will continue the .part: leave the folder as it was.
+    if (m_partialKept && !m_targetPath.isEmpty())
+        PartialDownload::discard(m_targetPath);
+    m_partialKept = false;
+    ApiError shown = error;
+    // A wait longer than we are willing to hold an item: say when to come back.
+    if (error.httpStatus() == 429 && error.retryAfterSeconds()) {
+        const QDateTime back = QDateTime::currentDateTime().addSecs(*error.retryAfterSeconds());
+        shown = ApiError(error.kind(),
+                         QCoreApplication::translate("getbill::ReportDownloadJob", "%1 Try again after %2.")
+                             .arg(error.message(), QLocale().toString(back.time(), QLocale::ShortFormat)),
+                         error.httpStatus())
+                    .withDetails(error.details())
+                    .withRetryAfter(error.retryAfterSeconds())
+                    .withRateLimit(error.rateLimit());
+    }
+    setState(State::Failed);
+    emitFailure(shown);
 }
 
 void ReportDownloadJob::abortWork()
 {
     m_retryTimer.stop();
+    m_apiWaitTimer.stop();
     // Disconnect first: the children's own "cancelled" must not be taken for a failure of this job.
     if (m_ticketJob) {
         m_ticketJob->disconnect(this);
@@ -155,6 +195,9 @@ void ReportDownloadJob::abortWork()
         m_download->disconnect(this);
         m_download->cancel();
     }
+    if (m_partialKept && !m_targetPath.isEmpty())
+        PartialDownload::discard(m_targetPath);
+    m_partialKept = false;
     setState(State::Cancelled);
 }
 

@@ -37,8 +37,10 @@ struct DownloadTarget
 };
 
 /// Gets one report onto disk: asks for the download information (unless a fresh ticket was handed in), streams
-/// the file with DownloadJob, and retries what is worth retrying with a fresh link each time, since links may be
-/// single use. The whole life of one item of the downloads list.
+/// the file with DownloadJob, and retries what is worth retrying (backoff with jitter, the server's own delay for
+/// 429) with a fresh link each time, since links may be single use; a retry continues the .part where the last
+/// attempt stopped. A link the download host refuses is replaced at most maxLinkRefreshes times. The whole life of
+/// one item of the downloads list.
 class ReportDownloadJob : public Job
 {
     Q_OBJECT
@@ -96,6 +98,7 @@ private:
     void fetchTicket();
     void download();
     void onAttemptFailed(const ApiError &error);
+    void failFinally(const ApiError &error);
     bool resolveTarget(QString *path, ApiError *error) const;
 
     QPointer<ApiClient> m_api;
@@ -107,12 +110,14 @@ private:
     TicketJob *m_ticketJob = nullptr;
     DownloadJob *m_download = nullptr;
     QTimer m_retryTimer;
+    QTimer m_apiWaitTimer; ///< ends the Waiting shown while the API call itself waits to retry
     QDateTime m_retryAt;
     ApiError m_lastError;
     TransferRate m_rate;
     qint64 m_received = 0;
     int m_attempts = 0;
     int m_linkRefreshes = 0;
+    bool m_partialKept = false; ///< a .part of ours waits for the next attempt
     DownloadRecord m_record;
 };
 
