@@ -107,6 +107,7 @@ void DownloadJob::start()
             return;
         }
     }
+    m_ownsPart = true;
     const qint64 needed = m_ticket.fileSize - m_received;
     const QStorageInfo storage(folder);
     if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < needed) {
@@ -369,10 +370,11 @@ void DownloadJob::onFinished()
     if (isFinished())
         return;
     if (m_received != m_ticket.fileSize) {
-        fail(ApiError(ApiError::Kind::Integrity,
-                      tr("The download is incomplete: %1 of %2 bytes arrived; the file was not saved.")
-                          .arg(m_received)
-                          .arg(m_ticket.fileSize)));
+        // The announced length matched (checked on the headers), so the connection ended early: worth resuming.
+        fail(ApiError(ApiError::Kind::Network, tr("The download from %1 ended early: %2 of %3 bytes arrived.")
+                                                   .arg(m_currentUrl.host())
+                                                   .arg(m_received)
+                                                   .arg(m_ticket.fileSize)));
         return;
     }
     m_reply.reset();
@@ -399,6 +401,7 @@ void DownloadJob::onFinished()
         fail(ApiError(ApiError::Kind::LocalFile, why));
         return;
     }
+    m_ownsPart = false;
     QFile::remove(PartialDownload::metaPath(m_targetPath));
     m_lock.reset();
     emitSuccess();
@@ -430,6 +433,7 @@ void DownloadJob::fail(const ApiError &error)
     if (m_part.isOpen() && m_received > 0 && isResumable(error)) {
         m_part.flush();
         m_part.close();
+        m_ownsPart = false;
         m_keptPartial = true;
         m_lock.reset();
     } else {
@@ -440,8 +444,9 @@ void DownloadJob::fail(const ApiError &error)
 
 void DownloadJob::discardPart()
 {
-    if (m_part.isOpen()) {
-        m_part.close();
+    m_part.close();
+    if (m_ownsPart) {
+        m_ownsPart = false;
         PartialDownload::discard(m_targetPath);
     }
 }

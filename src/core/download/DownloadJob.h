@@ -97,6 +97,7 @@ private:
     int m_restarts = 0;
     bool m_checksumVerified = false;
     bool m_keptPartial = false;
+    bool m_ownsPart = false; ///< the .part and its sidecar are ours to delete on failure
 };
 
 } // namespace getbill

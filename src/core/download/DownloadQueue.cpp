@@ -2,9 +2,13 @@
 
 #include "api/ApiClient.h"
 #include "download/DownloadHistory.h"
+#include "download/PartialDownload.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QLocale>
+#include <QLockFile>
 
 namespace getbill {
 
@@ -218,6 +222,30 @@ void DownloadQueue::onJobFinished(quint64 serial)
         m_wasBusy = false;
         emit idle();
     }
+}
+
+QList<int> DownloadQueue::recoverPartials(const QString &folder)
+{
+    QList<int> rows;
+    const QDir dir(folder);
+    const QStringList metas = dir.entryList({QStringLiteral("*.part.meta")}, QDir::Files | QDir::Hidden);
+    for (const QString &metaName : metas) {
+        const QString target = dir.filePath(metaName.chopped(int(qstrlen(".part.meta"))));
+        const std::optional<PartialDownload> meta = PartialDownload::load(target);
+        const bool partExists = QFileInfo::exists(PartialDownload::partPath(target));
+        // Being written right now by this process (an item of ours) or another instance: not a leftover.
+        QLockFile lock(target + QLatin1String(".part.lock"));
+        lock.setStaleLockTime(0);
+        if (!lock.tryLock(0))
+            continue;
+        if (!meta || !partExists || QFileInfo::exists(target)) {
+            PartialDownload::discard(target);
+            continue;
+        }
+        lock.unlock();
+        rows.append(enqueue(meta->reportId, DownloadTarget::file(target), {}, QFileInfo(target).fileName()));
+    }
+    return rows;
 }
 
 void DownloadQueue::cancel(int row)

@@ -56,6 +56,11 @@ public:
     /// Adds an item; returns its row. `title` is for display (report title or filename).
     int enqueue(const QString &reportId, const DownloadTarget &target, const std::optional<DownloadTicket> &ticket = {},
                 const QString &title = {});
+    /// Picks up what a crash or a kill left in `folder`: each "<name>.part" with its PartialDownload sidecar is
+    /// enqueued to be resumed into "<name>" (Range from where it stopped), or deleted when "<name>" exists by now.
+    /// A .part without a sidecar is not ours and is left alone. main() calls it at start for the download folder.
+    /// Returns the rows added.
+    QList<int> recoverPartials(const QString &folder);
     void cancel(int row);
     void cancelAll();
     /// Removes the rows that are done, failed or cancelled.

@@ -1,0 +1,453 @@
+#include "TestFixture.h"
+#include "api/ApiClient.h"
+#include "download/DownloadHistory.h"
+#include "download/DownloadJob.h"
+#include "download/DownloadQueue.h"
+#include "download/PartialDownload.h"
+#include "download/ReportDownloadJob.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QRegularExpression>
+#include <QTest>
+
+using namespace getbill;
+using namespace getbill::test;
+using sandbox::Fault;
+
+namespace {
+constexpr qint64 fileSize = 400'000;
+
+sandbox::SandboxReport report(const QString &id, qint64 size = fileSize)
+{
+    sandbox::SandboxReport r;
+    r.id = id;
+    r.type = QStringLiteral("export");
+    r.title = id;
+    r.filename = id + QStringLiteral(".csv");
+    r.mimeType = QStringLiteral("text/csv");
+    r.generatedSize = size;
+    return r;
+}
+
+QList<sandbox::RecordedRequest> downloadRequests(sandbox::SandboxServer &server)
+{
+    QList<sandbox::RecordedRequest> out;
+    const QList<sandbox::RecordedRequest> all = server.requests();
+    for (const auto &r : all)
+        if (r.host == Fault::Host::Download)
+            out.append(r);
+    return out;
+}
+
+void writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(file.write(bytes), bytes.size());
+}
+
+/// Leaves what a killed process would have left: the first `bytes` of the file in .part, with its sidecar.
+void leavePartial(TestFixture &f, const QString &id, const QString &target, qint64 bytes, const QString &etag)
+{
+    writeFile(PartialDownload::partPath(target), f.server().contentOf(id).left(bytes));
+    QVERIFY((PartialDownload{id, f.server().contentOf(id).size(), etag}.save(target)));
+}
+
+DownloadTicket fetchTicket(TestFixture &f, const QString &id)
+{
+    std::unique_ptr<TicketJob> job(f.api().fetchTicket(id));
+    if (!TestFixture::waitFor(job.get()) || !job->succeeded())
+        qWarning("no ticket");
+    return job->ticket();
+}
+
+std::unique_ptr<ReportDownloadJob> download(TestFixture &f, const QString &id, const DownloadTarget &target)
+{
+    auto job = std::make_unique<ReportDownloadJob>(&f.api(), id, target);
+    job->start();
+    if (!TestFixture::waitFor(job.get(), 30'000))
+        qWarning("download did not finish");
+    return job;
+}
+} // namespace
+
+class TestResume : public QObject
+{
+    Q_OBJECT
+private slots:
+    void cutTransferResumesWithRangeAndIfRange();
+    void leftoverPartialIsResumed();
+    void changedFileRestartsFrom200();
+    void wrongContentRangeRestartsFromZero();
+    void partialWithoutSidecarIsReplaced();
+    void matchingChecksumIsVerified_data();
+    void matchingChecksumIsVerified();
+    void wrongChecksumKeepsNothing();
+    void finalFailureRemovesKeptPartial();
+    void cancelWhileWaitingRemovesKeptPartial();
+    void recoverPartialsResumesAndCleans();
+    void twoWritersOfOneTargetAreRefused();
+    void notEnoughFreeSpace();
+    void apiRateLimitIsShownAsWaiting();
+    void longRateLimitFailsWithTimeToComeBack();
+    void historySurvivesDamage();
+};
+
+void TestResume::cutTransferResumesWithRangeAndIfRange()
+{
+    TestFixture f;
+    f.server().addReport(report(QStringLiteral("report_cut")));
+    Fault cut;
+    cut.host = Fault::Host::Download;
+    cut.cutAfterBytes = 150'000;
+    f.server().addFault(cut);
+    auto job = download(f, QStringLiteral("report_cut"), DownloadTarget::folder(f.folder()));
+    QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
+    QCOMPARE(job->attempts(), 2);
+    QCOMPARE(readFile(job->targetPath()), f.server().contentOf(QStringLiteral("report_cut")));
+    const auto requests = downloadRequests(f.server());
+    QCOMPARE(requests.size(), 2);
+    QVERIFY(!requests.at(0).headers.contains("range"));
+    // Whatever arrived before the cut was kept: the second request asks only for the rest.
+    const QByteArray range = requests.at(1).headers.value("range");
+    QVERIFY2(range.startsWith("bytes=") && range.mid(6).chopped(1).toLongLong() > 0, range.constData());
+    QCOMPARE(requests.at(1).headers.value("if-range"), f.server().etagOf(QStringLiteral("report_cut")));
+    QCOMPARE(f.files(), QStringList{QStringLiteral("report_cut.csv")});
+    QCOMPARE(
+        job->record().sha256,
+        QString::fromLatin1(QCryptographicHash::hash(readFile(job->targetPath()), QCryptographicHash::Sha256).toHex()));
+    QVERIFY(f.downloadHostSawNoAuthorization());
+}
+
+void TestResume::leftoverPartialIsResumed()
+{
+    TestFixture f;
+    const QString id = QStringLiteral("report_left");
+    f.server().addReport(report(id));
+    const QString target = QDir(f.folder()).filePath(id + QStringLiteral(".csv"));
+    leavePartial(f, id, target, 123'456, QString::fromLatin1(f.server().etagOf(id)));
+    auto job = download(f, id, DownloadTarget::folder(f.folder()));
+    QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
+    QCOMPARE(downloadRequests(f.server()).at(0).headers.value("range"), QByteArray("bytes=123456-"));
+    QCOMPARE(readFile(target), f.server().contentOf(id));
+    QCOMPARE(f.files(), QStringList{id + QStringLiteral(".csv")});
+}
+
+void TestResume::changedFileRestartsFrom200()
+{
+    TestFixture f;
+    const QString id = QStringLiteral("report_changed");
+    f.server().addReport(report(id));
+    const QString target = QDir(f.folder()).filePath(id + QStringLiteral(".csv"));
+    // Bytes of an older version of the file: the If-Range does not match, the server sends all of it with 200.
+    writeFile(PartialDownload::partPath(target), QByteArray(200'000, 'x'));
+    QVERIFY((PartialDownload{id, fileSize, QStringLiteral("\"old-version\"")}.save(target)));
+    auto job = download(f, id, DownloadTarget::folder(f.folder()));
+    QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
+    QCOMPARE(downloadRequests(f.server()).size(), 1);
+    QCOMPARE(readFile(target), f.server().contentOf(id));
+    QCOMPARE(job->record().size, fileSize);
+}
+
+void TestResume::wrongContentRangeRestartsFromZero()
+{
+    TestFixture f;
+    const QString id = QStringLiteral("report_range");
+    f.server().addReport(report(id));
+    const QString target = QDir(f.folder()).filePath(id + QStringLiteral(".csv"));
+    leavePartial(f, id, target, 100'000, QString::fromLatin1(f.server().etagOf(id)));
+    Fault lie;
+    lie.host = Fault::Host::Download;
+    lie.headers = {{"Content-Range", "bytes 90000-399999/400000"}};
+    f.server().addFault(lie);
+    auto job = download(f, id, DownloadTarget::folder(f.folder()));
+    QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
+    const auto requests = downloadRequests(f.server());
+    QCOMPARE(requests.size(), 2);
+    QCOMPARE(requests.at(0).headers.value("range"), QByteArray("bytes=100000-"));
+    QVERIFY(!requests.at(1).headers.contains("range"));
+    QCOMPARE(readFile(target), f.server().contentOf(id));
+}
+
+void TestResume::partialWithoutSidecarIsReplaced()
+{
+    TestFixture f;
+    const QString id = QStringLiteral("report_nometa");
+    f.server().addReport(report(id));
+    const QString target = QDir(f.folder()).filePath(id + QStringLiteral(".csv"));
+    writeFile(PartialDownload::partPath(target), QByteArray(1000, 'z'));
+    auto job = download(f, id, DownloadTarget::folder(f.folder()));
+    QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
+    QVERIFY(!downloadRequests(f.server()).at(0).headers.contains("range"));
+    QCOMPARE(readFile(target), f.server().contentOf(id));
+    QCOMPARE(f.files(), QStringList{id + QStringLiteral(".csv")});
+}
+
+void TestResume::matchingChecksumIsVerified_data()
+{
+    QTest::addColumn<QByteArray>("header");
+    QTest::addColumn<bool>("hex");
+    QTest::newRow("X-Checksum-Sha256") << QByteArray("X-Checksum-Sha256") << true;
+    QTest::newRow("Digest") << QByteArray("Digest") << false;
+}
+
+void TestResume::matchingChecksumIsVerified()
+{
+    QFETCH(QByteArray, header);
+    QFETCH(bool, hex);
+    TestFixture f;
+    const QString id = QStringLiteral("report_sum");
+    f.server().addReport(report(id));
+    const QByteArray digest = QCryptographicHash::hash(f.server().contentOf(id), QCryptographicHash::Sha256);
+    Fault sum;
+    sum.host = Fault::Host::Download;
+    sum.headers = {{header, hex ? digest.toHex() : "sha-256=" + digest.toBase64()}};
+    f.server().addFault(sum);
+    DownloadJob job(&f.network(), f.options(), fetchTicket(f, id), QDir(f.folder()).filePath(QStringLiteral("x.csv")));
+    QSignalSpy verifying(&job, &DownloadJob::verifying);
+    job.start();
+    QVERIFY(TestFixture::waitFor(&job));
+    QVERIFY2(job.succeeded(), qPrintable(job.error().message()));
+    QVERIFY(job.checksumVerified());
+    QCOMPARE(verifying.size(), 1);
+    QCOMPARE(job.sha256(), QString::fromLatin1(digest.toHex()));
+    QCOMPARE(f.files(), QStringList{QStringLiteral("x.csv")});
+}
+
+void TestResume::wrongChecksumKeepsNothing()
+{
+    TestFixture f;
+    const QString id = QStringLiteral("report_badsum");
+    f.server().addReport(report(id));
+    Fault sum;
+    sum.host = Fault::Host::Download;
+    sum.times = -1;
+    sum.headers = {{"X-Checksum-Sha256", QCryptographicHash::hash("other", QCryptographicHash::Sha256).toHex()}};
+    f.server().addFault(sum);
+    auto job = download(f, id, DownloadTarget::folder(f.folder()));
+    QCOMPARE(job->error().kind(), ApiError::Kind::Integrity);
+    QCOMPARE(job->error().message(),
+             QStringLiteral("Report report_badsum: The downloaded file does not match the checksum the download server "
+                            "announced; the file was not saved."));
+    QCOMPARE(job->state(), ReportDownloadJob::State::Failed);
+    QCOMPARE(f.files(), QStringList());
+}
+
+void TestResume::finalFailureRemovesKeptPartial()
+{
+    TestFixture f;
+    const QString id = QStringLiteral("report_flaky");
+    f.server().addReport(report(id));
+    Fault cut;
+    cut.host = Fault::Host::Download;
+    cut.times = -1;
+    cut.cutAfterBytes = 1000;
+    f.server().addFault(cut);
+    auto job = download(f, id, DownloadTarget::folder(f.folder()));
+    QVERIFY2(job->error().kind() == ApiError::Kind::Network, qPrintable(job->error().message()));
+    QCOMPARE(job->attempts(), f.options().retry.maxAttempts);
+    // Depending on when the cut is seen, Qt reports a closed connection or a body that ended early.
+    QVERIFY2(QRegularExpression(QStringLiteral("^Report report_flaky: The download (server localhost closed the "
+                                               "connection after|from localhost ended early: ).*"))
+                 .match(job->error().message())
+                 .hasMatch(),
+             qPrintable(job->error().message()));
+    QCOMPARE(f.files(), QStringList());
+}
+
+void TestResume::cancelWhileWaitingRemovesKeptPartial()
+{
+    TestFixture f;
+    NetworkOptions o = f.options();
+    o.retry.baseDelay = o.retry.maxDelay = std::chrono::milliseconds(60'000);
+    f.setOptions(o);
+    const QString id = QStringLiteral("report_wait");
+    f.server().addReport(report(id));
+    Fault cut;
+    cut.host = Fault::Host::Download;
+    cut.cutAfterBytes = 5000;
+    f.server().addFault(cut);
+    ReportDownloadJob job(&f.api(), id, DownloadTarget::folder(f.folder()));
+    QSignalSpy states(&job, &ReportDownloadJob::stateChanged);
+    job.start();
+    QTRY_COMPARE(job.state(), ReportDownloadJob::State::Waiting);
+    QVERIFY(f.files().contains(id + QStringLiteral(".csv.part")));
+    QVERIFY(job.retryAt() > QDateTime::currentDateTime().addSecs(20));
+    job.cancel();
+    QCOMPARE(job.error().kind(), ApiError::Kind::Cancelled);
+    QCOMPARE(f.files(), QStringList());
+}
+
+void TestResume::recoverPartialsResumesAndCleans()
+{
+    TestFixture f;
+    const QString a = QStringLiteral("report_reca");
+    const QString b = QStringLiteral("report_recb");
+    f.server().addReport(report(a));
+    f.server().addReport(report(b));
+    const QDir dir(f.folder());
+    leavePartial(f, a, dir.filePath(QStringLiteral("a.csv")), 250'000, QString::fromLatin1(f.server().etagOf(a)));
+    // b's target appeared meanwhile: its leftover is stale.
+    leavePartial(f, b, dir.filePath(QStringLiteral("b.csv")), 10, {});
+    writeFile(dir.filePath(QStringLiteral("b.csv")), "mine");
+    // Not ours (no sidecar): left alone. A sidecar without its .part: removed.
+    writeFile(dir.filePath(QStringLiteral("c.csv.part")), "someone else's");
+    writeFile(PartialDownload::metaPath(dir.filePath(QStringLiteral("d.csv"))), "{}");
+    DownloadHistory history(dir.filePath(QStringLiteral("history.json")));
+    DownloadQueue queue(&f.api());
+    queue.setHistory(&history);
+    const QList<int> rows = queue.recoverPartials(f.folder());
+    QCOMPARE(rows, QList<int>{0});
+    QCOMPARE(queue.data(queue.index(0), DownloadQueue::TitleRole).toString(), QStringLiteral("a.csv"));
+    QSignalSpy idle(&queue, &DownloadQueue::idle);
+    QVERIFY(idle.wait(20'000));
+    QCOMPARE(queue.state(0), ReportDownloadJob::State::Done);
+    QCOMPARE(readFile(dir.filePath(QStringLiteral("a.csv"))), f.server().contentOf(a));
+    QCOMPARE(downloadRequests(f.server()).at(0).headers.value("range"), QByteArray("bytes=250000-"));
+    QCOMPARE(readFile(dir.filePath(QStringLiteral("b.csv"))), QByteArray("mine"));
+    QCOMPARE(f.files(), (QStringList{QStringLiteral("a.csv"), QStringLiteral("b.csv"), QStringLiteral("c.csv.part"),
+                                     QStringLiteral("history.json")}));
+    QCOMPARE(history.latest(a)->sha256, DownloadHistory::sha256OfFile(dir.filePath(QStringLiteral("a.csv"))));
+}
+
+void TestResume::twoWritersOfOneTargetAreRefused()
+{
+    TestFixture f;
+    const QString id = QStringLiteral("report_twice");
+    f.server().addReport(report(id, 2'000'000));
+    Fault stall;
+    stall.host = Fault::Host::Download;
+    stall.stallAfterBytes = 1000;
+    f.server().addFault(stall);
+    ReportDownloadJob first(&f.api(), id, DownloadTarget::folder(f.folder()));
+    QSignalSpy progress(&first, &Job::progress);
+    first.start();
+    QTRY_VERIFY(first.bytesReceived() >= 1000);
+    auto second = download(f, id, DownloadTarget::folder(f.folder()));
+    QCOMPARE(second->error().kind(), ApiError::Kind::LocalFile);
+    QCOMPARE(second->error().message(),
+             QStringLiteral("Report report_twice: ") +
+                 QDir::toNativeSeparators(QDir(f.folder()).filePath(id + QStringLiteral(".csv"))) +
+                 QStringLiteral(" is already being downloaded."));
+    // The first one's .part was not taken away by the second.
+    QVERIFY(QFileInfo::exists(QDir(f.folder()).filePath(id + QStringLiteral(".csv.part"))));
+    QCOMPARE(first.state(), ReportDownloadJob::State::Downloading);
+    first.cancel();
+    QCOMPARE(f.files(), QStringList());
+}
+
+void TestResume::notEnoughFreeSpace()
+{
+    TestFixture f;
+    sandbox::SandboxReport r = report(QStringLiteral("report_huge"));
+    r.advertisedSize = qint64(900) << 30; // 900 GiB: more than any test machine has free
+    f.server().addReport(r);
+    auto job = download(f, r.id, DownloadTarget::folder(f.folder()));
+    QCOMPARE(job->error().kind(), ApiError::Kind::LocalFile);
+    QVERIFY2(job->error().message().startsWith(QStringLiteral("Report report_huge: Not enough free space in ") +
+                                               QDir::toNativeSeparators(f.folder()) +
+                                               QStringLiteral(": the report needs 900")),
+             qPrintable(job->error().message()));
+    QVERIFY(downloadRequests(f.server()).isEmpty());
+    QCOMPARE(f.files(), QStringList());
+}
+
+void TestResume::apiRateLimitIsShownAsWaiting()
+{
+    TestFixture f;
+    f.server().addReport(report(QStringLiteral("report_429"), 1000));
+    Fault limited;
+    limited.host = Fault::Host::Api;
+    limited.pathContains = QStringLiteral("/reports/download/");
+    limited.status = 429;
+    limited.body = R"({"error":true,"message":"Rate limit exceeded. Please try again later.","code":429,
+                       "details":{"retry_after":1,"limit":1000}})";
+    f.server().addFault(limited);
+    ReportDownloadJob job(&f.api(), QStringLiteral("report_429"), DownloadTarget::folder(f.folder()));
+    QList<ReportDownloadJob::State> states;
+    connect(&job, &ReportDownloadJob::stateChanged, this, [&](ReportDownloadJob::State s) { states << s; });
+    job.start();
+    QTRY_COMPARE(job.state(), ReportDownloadJob::State::Waiting);
+    QCOMPARE(job.lastError().httpStatus(), 429);
+    const qint64 wait = QDateTime::currentDateTime().msecsTo(job.retryAt());
+    QVERIFY2(wait > 500 && wait <= 1000, qPrintable(QString::number(wait)));
+    QCOMPARE(DownloadQueue::waitingMessage(job.retryAt(), job.lastError()),
+             QStringLiteral("Waiting until ") + QLocale().toString(job.retryAt().time(), QLocale::ShortFormat) +
+                 QStringLiteral(": Rate limit exceeded. Please try again later."));
+    QVERIFY(TestFixture::waitFor(&job));
+    QVERIFY2(job.succeeded(), qPrintable(job.error().message()));
+    QCOMPARE(states, (QList<ReportDownloadJob::State>{
+                         ReportDownloadJob::State::GettingLink, ReportDownloadJob::State::Waiting,
+                         ReportDownloadJob::State::GettingLink, ReportDownloadJob::State::Downloading,
+                         ReportDownloadJob::State::Verifying, ReportDownloadJob::State::Done}));
+}
+
+void TestResume::longRateLimitFailsWithTimeToComeBack()
+{
+    TestFixture f;
+    f.server().addReport(report(QStringLiteral("report_1800"), 1000));
+    Fault limited;
+    limited.host = Fault::Host::Api;
+    limited.pathContains = QStringLiteral("/reports/download/");
+    limited.status = 429;
+    limited.body = R"({"error":true,"message":"Rate limit exceeded. Please try again later.","code":429,
+                       "details":{"retry_after":1800}})";
+    f.server().addFault(limited);
+    auto job = download(f, QStringLiteral("report_1800"), DownloadTarget::folder(f.folder()));
+    QCOMPARE(job->error().httpStatus(), 429);
+    QCOMPARE(job->error().category(), ApiError::Category::Transient);
+    const QString back = QLocale().toString(QDateTime::currentDateTime().addSecs(1800).time(), QLocale::ShortFormat);
+    QVERIFY2(job->error().message().startsWith(QStringLiteral("Report report_1800: Rate limit exceeded. Please try "
+                                                              "again later. Try again after ")),
+             qPrintable(job->error().message()));
+    QVERIFY2(job->error().message().endsWith(back + QLatin1Char('.')) ||
+                 job->error().message().contains(QStringLiteral("after ")), // minute boundary
+             qPrintable(job->error().message()));
+    QCOMPARE(f.files(), QStringList());
+}
+
+void TestResume::historySurvivesDamage()
+{
+    TestFixture f;
+    const QString path = QDir(f.folder()).filePath(QStringLiteral("sub/history.json"));
+    {
+        DownloadHistory history(path);
+        QVERIFY(history.load());
+        QVERIFY(history.records().isEmpty());
+        DownloadRecord r{QStringLiteral("report_h"), QStringLiteral("h.pdf"),        QStringLiteral("/x/h.pdf"), 42,
+                         QStringLiteral("ab"),       QDateTime::currentDateTimeUtc()};
+        QVERIFY(history.add(r));
+        QVERIFY(history.contains(QStringLiteral("report_h")));
+        QVERIFY(!history.contains(QStringLiteral("report_other")));
+    }
+    {
+        DownloadHistory history(path);
+        QVERIFY(history.load());
+        QCOMPARE(history.records().size(), 1);
+        QCOMPARE(history.records().first().size, 42);
+        QCOMPARE(history.records().first().filename, QStringLiteral("h.pdf"));
+        QVERIFY(!readFile(path).contains("download_url"));
+    }
+    writeFile(path, "{ not json");
+    DownloadHistory damaged(path);
+    QString error;
+    QVERIFY(!damaged.load(&error));
+    QCOMPARE(error, QStringLiteral("The download history ") + QDir::toNativeSeparators(path) +
+                        QStringLiteral(" could not be read (not a history file); a new one was started."));
+    QVERIFY(damaged.records().isEmpty());
+    QVERIFY(QFileInfo::exists(path + QStringLiteral(".bad")));
+    QVERIFY(damaged.add(DownloadRecord{QStringLiteral("report_n"),
+                                       QStringLiteral("n.pdf"),
+                                       QStringLiteral("/n.pdf"),
+                                       1,
+                                       {},
+                                       QDateTime::currentDateTimeUtc()}));
+    DownloadHistory again(path);
+    QVERIFY(again.load());
+    QCOMPARE(again.records().size(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestResume)
+#include "tst_resume.moc"
