@@ -1,0 +1,189 @@
+#include "SignInDialog.h"
+
+#include "api/ApiClient.h"
+#include "api/UrlPolicy.h"
+#include "auth/Account.h"
+#include "auth/CredentialCheck.h"
+#include "ui_SignInDialog.h"
+
+#include <QLocale>
+
+namespace getbill::gui {
+
+SignInDialog::SignInDialog(Account *account, ApiClient *api, QWidget *parent)
+    : QDialog(parent), m_ui(std::make_unique<Ui::SignInDialog>()), m_account(account), m_api(api)
+{
+    m_ui->setupUi(this);
+    m_ui->apiUrlEdit->setText(m_account->apiUrl().toString());
+    m_ui->busyBar->hide();
+    m_ui->errorLabel->hide();
+    m_ui->sessionOnlyButton->hide();
+    // The inline error belongs to the form: say it to screen readers too.
+    m_ui->errorLabel->setAccessibleDescription(tr("What went wrong while signing in"));
+
+    connect(m_ui->tokenRadio, &QRadioButton::toggled, this, &SignInDialog::updateKind);
+    connect(m_ui->testSaveButton, &QPushButton::clicked, this, &SignInDialog::testAndSave);
+    connect(m_ui->sessionOnlyButton, &QPushButton::clicked, this, &SignInDialog::keepForSessionOnly);
+    connect(m_ui->signOutButton, &QPushButton::clicked, this, &SignInDialog::signOut);
+    connect(m_ui->closeButton, &QPushButton::clicked, this, &QDialog::reject);
+    connect(m_account, &TokenProvider::changed, this, &SignInDialog::updateStatus);
+    updateKind();
+    updateStatus();
+}
+
+SignInDialog::~SignInDialog() = default;
+
+void SignInDialog::updateKind()
+{
+    const bool token = m_ui->tokenRadio->isChecked();
+    m_ui->tokenEdit->setEnabled(token);
+    m_ui->tokenLabel->setEnabled(token);
+    m_ui->clientIdEdit->setEnabled(!token);
+    m_ui->clientIdLabel->setEnabled(!token);
+    m_ui->clientSecretEdit->setEnabled(!token);
+    m_ui->clientSecretLabel->setEnabled(!token);
+}
+
+void SignInDialog::updateStatus()
+{
+    QString text;
+    if (!m_account->isSignedIn()) {
+        text = tr("Not signed in.");
+    } else {
+        const QString who = m_account->kind() == Credential::Kind::ApiClient
+                                ? tr("the API client %1").arg(m_account->clientId().toHtmlEscaped())
+                                : tr("an access token");
+        text = tr("Connected to %1 with %2.").arg(UrlPolicy::redacted(m_account->apiUrl()).toHtmlEscaped(), who);
+        const QDateTime expiry = m_account->tokenExpiry().isValid() ? m_account->tokenExpiry() : m_expiry;
+        if (expiry.isValid())
+            text += u' ' + tr("The current access token expires at %1 and is renewed automatically.")
+                               .arg(QLocale().toString(expiry.toLocalTime().time(), QLocale::ShortFormat));
+        text += u' ' + tr("Saved in: %1.").arg(m_account->store()->description());
+    }
+    m_ui->statusLabel->setText(text);
+    m_ui->signOutButton->setEnabled(m_account->isSignedIn() && !m_ui->busyBar->isVisible());
+}
+
+void SignInDialog::setBusy(bool busy)
+{
+    m_ui->busyBar->setVisible(busy);
+    for (QWidget *w : {static_cast<QWidget *>(m_ui->apiUrlEdit), static_cast<QWidget *>(m_ui->kindGroup),
+                       static_cast<QWidget *>(m_ui->testSaveButton), static_cast<QWidget *>(m_ui->sessionOnlyButton)})
+        w->setEnabled(!busy);
+    m_ui->signOutButton->setEnabled(!busy && m_account->isSignedIn());
+    if (busy)
+        m_ui->busyBar->setFocus();
+}
+
+void SignInDialog::showError(const QString &message, bool offerSessionOnly)
+{
+    m_ui->errorLabel->setText(message);
+    m_ui->errorLabel->setVisible(!message.isEmpty());
+    m_ui->sessionOnlyButton->setVisible(offerSessionOnly);
+}
+
+void SignInDialog::clearSecrets()
+{
+    m_ui->tokenEdit->clear();
+    m_ui->clientSecretEdit->clear();
+}
+
+void SignInDialog::testAndSave()
+{
+    showError({});
+    const QUrl url = QUrl::fromUserInput(m_ui->apiUrlEdit->text().trimmed());
+    if (!UrlPolicy::isAllowed(url) || url.hasQuery() || url.hasFragment()) {
+        showError(tr("The API address must start with https:// (plain http only for this computer), without ? or #."));
+        m_ui->apiUrlEdit->setFocus();
+        return;
+    }
+    const Credential credential =
+        m_ui->tokenRadio->isChecked()
+            ? Credential::token(m_ui->tokenEdit->text().trimmed())
+            : Credential::client(m_ui->clientIdEdit->text().trimmed(), m_ui->clientSecretEdit->text());
+    if (!credential.isValid()) {
+        showError(m_ui->tokenRadio->isChecked() ? tr("Paste an access token first.")
+                                                : tr("Enter the API client's id and secret first."));
+        (m_ui->tokenRadio->isChecked() ? m_ui->tokenEdit : m_ui->clientIdEdit)->setFocus();
+        return;
+    }
+    const QUrl tokenUrl = url.adjusted(QUrl::StripTrailingSlash) == m_account->apiUrl() ? m_account->tokenUrl()
+                                                                                        : Account::tokenUrlFor(url);
+    m_pending = credential;
+    m_pendingUrl = url;
+    setBusy(true);
+    m_check = new CredentialCheck(m_account->network(), m_account->options(), url, tokenUrl, credential, this);
+    connect(m_check, &Job::finished, this, &SignInDialog::onCheckFinished);
+}
+
+void SignInDialog::onCheckFinished()
+{
+    CredentialCheck *check = m_check;
+    check->deleteLater();
+    if (!check->succeeded()) {
+        setBusy(false);
+        m_pending = {};
+        // Nothing was saved: the API refused the credential (its own message) or could not be reached.
+        showError(tr("Not signed in: %1").arg(check->error().detailedMessage()));
+        return;
+    }
+    m_expiry = check->tokenExpiry();
+    m_account->setApiUrl(m_pendingUrl);
+    if (m_api)
+        m_api->setBaseUrl(m_account->apiUrl());
+    m_account->signIn(m_pending);
+    m_account->save(this, [this](const SecretStore::Result &result) {
+        setBusy(false);
+        if (result.isOk()) {
+            saved(false);
+            return;
+        }
+        // Not saved: do not stay signed in behind the user's back; they choose below.
+        m_account->signIn({});
+        showError(tr("The credential works, but it could not be saved. %1").arg(result.message),
+                  result.isUnavailable());
+        if (result.isUnavailable())
+            m_ui->sessionOnlyButton->setFocus();
+    });
+}
+
+void SignInDialog::saved(bool sessionOnly)
+{
+    Q_UNUSED(sessionOnly)
+    m_pending = {};
+    clearSecrets();
+    showError({});
+    updateStatus();
+    emit signedIn();
+}
+
+void SignInDialog::keepForSessionOnly()
+{
+    if (!m_pending.isValid())
+        return;
+    m_account->useSessionOnlyStore();
+    m_account->signIn(m_pending);
+    m_account->save(this, [this](const SecretStore::Result &result) {
+        if (result.isOk())
+            saved(true);
+        else
+            showError(result.message);
+    });
+}
+
+void SignInDialog::signOut()
+{
+    showError({});
+    m_expiry = {};
+    m_account->signOut(this, [this](const SecretStore::Result &result) {
+        updateStatus();
+        if (!result.isOk()) {
+            showError(tr("Signed out for now, but the saved credential could not be removed. %1").arg(result.message));
+            return;
+        }
+        m_ui->statusLabel->setText(tr("Signed out: the saved credential was removed."));
+        emit signedOut();
+    });
+}
+
+} // namespace getbill::gui
