@@ -190,8 +190,10 @@ void TestSignInDialog::keychainFailureOffersSessionOnly()
     account.setApiUrl(m_f->server().apiUrl());
     account.setOptions(TestFixture::fastOptions());
     SignInDialog dialog(&account, m_api.get());
+    m_dialog->hide();
     dialog.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    dialog.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
     QSignalSpy signedIn(&dialog, &SignInDialog::signedIn);
 
     typeInto(child<QLineEdit>(dialog, "tokenEdit"), QStringLiteral("good-token"));
