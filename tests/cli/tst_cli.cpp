@@ -146,6 +146,10 @@ class tst_Cli : public QObject
     Q_OBJECT
 
 private:
+    /// A fresh home for the children of each test function: the CLI may keep state there (download history,
+    /// keychain fallbacks), and neither the developer's own nor an earlier test's may leak into a result.
+    std::unique_ptr<QTemporaryDir> m_home;
+
     /// A started sandbox on loopback, in this process: its event loop is this test's, so waits must not block.
     std::unique_ptr<SandboxServer> startServer(bool sampleData = false, bool tls = false)
     {
@@ -169,6 +173,8 @@ private:
                 key == QLatin1String("LANG") || key == QLatin1String("LANGUAGE"))
                 env.remove(key);
         env.insert(QStringLiteral("LC_ALL"), QStringLiteral("C.UTF-8"));
+        for (const char *name : {"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"})
+            env.insert(QString::fromLatin1(name), QDir(m_home->path()).filePath(QString::fromLatin1(name).toLower()));
         env.insert(QStringLiteral("GETBILL_TEST_RETRY_BASE_MS"), QStringLiteral("10"));
         env.insert(QStringLiteral("GETBILL_TEST_TIMEOUT_MS"), QStringLiteral("3000"));
         return env;
@@ -237,6 +243,12 @@ private:
 
 private slots:
     void initTestCase() { QVERIFY2(QFileInfo(binaryPath()).isExecutable(), qPrintable(binaryPath())); }
+
+    void init()
+    {
+        m_home = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_home->isValid());
+    }
 
     // ---- usage --------------------------------------------------------------------------------------------------
     void help()
