@@ -1,7 +1,10 @@
+#include "auth/Account.h"
 #include "auth/Credential.h"
 #include "auth/KeychainSecretStore.h"
 #include "auth/MemorySecretStore.h"
 
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace getbill;
@@ -51,6 +54,7 @@ private slots:
     void keyPerApiUrl();
     void keychainErrorsInTheUsersWords_data();
     void keychainErrorsInTheUsersWords();
+    void accountSavesLoadsAndSignsOut();
 };
 
 void TestSecretStore::memoryRoundTrip()
@@ -217,6 +221,71 @@ void TestSecretStore::keychainErrorsInTheUsersWords()
         QVERIFY2(r.message.contains(QStringLiteral("try again"), Qt::CaseInsensitive) ||
                      r.message.contains(QStringLiteral("start one"), Qt::CaseInsensitive),
                  qPrintable(r.message)); // says what to do
+}
+
+void TestSecretStore::accountSavesLoadsAndSignsOut()
+{
+    QNetworkAccessManager network;
+    MemorySecretStore store;
+    const QUrl production(QStringLiteral("https://getbill.io/external-api/v1"));
+    const QUrl sandbox(QStringLiteral("http://127.0.0.1:4321/external-api/v1"));
+    Account first(&store, &network);
+    first.setApiUrl(production);
+    QCOMPARE(first.tokenUrl(), QUrl(QStringLiteral("https://getbill.io/token")));
+    QVERIFY(!first.isSignedIn());
+    QSignalSpy changed(&first, &TokenProvider::changed);
+    first.signIn(Credential::client(QStringLiteral("c1"), QStringLiteral("s1")));
+    QCOMPARE(changed.size(), 1);
+    bool done = false;
+    first.save(this, [&](const SecretStore::Result &r) { done = r.isOk(); });
+    QTRY_VERIFY(done);
+
+    // Another API's account does not see it, the same API's does.
+    Account other(&store, &network);
+    other.setApiUrl(sandbox);
+    SecretStore::Result result;
+    done = false;
+    other.load(this, [&](const SecretStore::Result &r) {
+        result = r;
+        done = true;
+    });
+    QTRY_VERIFY(done);
+    QCOMPARE(result.status, Status::NotFound);
+    QVERIFY(!other.isSignedIn());
+
+    Account again(&store, &network);
+    again.setApiUrl(production);
+    done = false;
+    again.load(this, [&](const SecretStore::Result &r) {
+        result = r;
+        done = true;
+    });
+    QTRY_VERIFY(done);
+    QVERIFY(result.isOk());
+    QCOMPARE(again.kind(), Credential::Kind::ApiClient);
+    QCOMPARE(again.clientId(), QStringLiteral("c1"));
+
+    // Without a credential a token request says so (later, from the event loop).
+    done = false;
+    again.signOut(this, [&](const SecretStore::Result &r) { done = r.isOk(); });
+    QVERIFY(!again.isSignedIn());
+    QTRY_VERIFY(done);
+    QCOMPARE(store.count(), 0);
+    ApiError error;
+    done = false;
+    again.requestToken(this, [&](const QString &, const ApiError &e) {
+        error = e;
+        done = true;
+    });
+    QVERIFY(!done);
+    QTRY_VERIFY(done);
+    QCOMPARE(error.kind(), ApiError::Kind::NotAuthenticated);
+    QVERIFY(error.message().startsWith(QStringLiteral("Not signed in")));
+
+    // "Keep for this session only": memory from now on.
+    again.useSessionOnlyStore();
+    QVERIFY(again.isSessionOnly());
+    QVERIFY(again.store() != &store);
 }
 
 QTEST_GUILESS_MAIN(TestSecretStore)

@@ -119,12 +119,6 @@ QDateTime Account::tokenExpiry() const
 
 void Account::requestToken(QObject *context, Callback callback)
 {
-    if (!m_provider && m_loadOnDemand && !m_loadStarted) {
-        m_waiters.append({context, std::move(callback)});
-        if (m_waiters.size() == 1)
-            loadThenAnswer();
-        return;
-    }
     if (!m_provider) {
         QTimer::singleShot(0, context, [callback = std::move(callback)] {
             callback({}, ApiError(ApiError::Kind::NotAuthenticated,
@@ -135,28 +129,6 @@ void Account::requestToken(QObject *context, Callback callback)
         return;
     }
     m_provider->requestToken(context, std::move(callback));
-}
-
-void Account::loadThenAnswer()
-{
-    load(this, [this](const SecretStore::Result &result) {
-        m_loadStarted = true;
-        ApiError error;
-        if (result.isUnavailable())
-            error =
-                ApiError(ApiError::Kind::NotAuthenticated,
-                         QCoreApplication::translate("getbill::Account", "Cannot read the saved GetBill credential. %1")
-                             .arg(result.message));
-        const QList<Waiter> waiters = std::exchange(m_waiters, {});
-        for (const Waiter &w : waiters) {
-            if (!w.context)
-                continue;
-            if (error.isError())
-                QTimer::singleShot(0, w.context, [error, callback = w.callback] { callback({}, error); });
-            else
-                requestToken(w.context, w.callback);
-        }
-    });
 }
 
 bool Account::tokenRejected(const QString &token)

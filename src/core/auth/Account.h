@@ -49,10 +49,6 @@ public:
     /// Reads the credential from the store. Ok: signed in. NotFound: signed out, nothing wrong. Otherwise the
     /// store is unavailable (the Result says why) and the account stays as it was.
     void load(QObject *context, SecretStore::Callback callback);
-    /// When set, the first requestToken() without a credential loads it from the store (the CLI: a run that needs
-    /// a token reads the keychain only then). Not signed in, or a store that fails, answers NotAuthenticated with
-    /// the reason.
-    void setLoadOnDemand(bool on) { m_loadOnDemand = on; }
     /// Uses `credential` from now on (memory only until save()).
     void signIn(const Credential &credential);
     /// Writes the current credential to the store.
@@ -79,16 +75,6 @@ signals:
 
 private:
     void setCredential(const Credential &credential);
-    void loadThenAnswer();
-
-    struct Waiter
-    {
-        QPointer<QObject> context;
-        Callback callback;
-    };
-    bool m_loadOnDemand = false;
-    bool m_loadStarted = false;
-    QList<Waiter> m_waiters;
 
     SecretStore *m_store;
     std::unique_ptr<MemorySecretStore> m_sessionStore;
