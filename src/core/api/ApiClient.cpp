@@ -229,8 +229,8 @@ void ApiCall::fail(const ApiError &error)
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-ApiCallJob::ApiCallJob(ApiClient *client, const QUrl &url, QObject *parent)
-    : Job(parent), m_call(new ApiCall(client, url, this))
+ApiCallJob::ApiCallJob(ApiClient *client, const QString &path, const QString &id, QObject *parent)
+    : Job(parent), m_id(id), m_call(new ApiCall(client, client->endpoint(path + id), this))
 {
     connect(m_call, &ApiCall::succeeded, this, [this](const QByteArray &body) {
         ApiError error;
@@ -242,6 +242,12 @@ ApiCallJob::ApiCallJob(ApiClient *client, const QUrl &url, QObject *parent)
     connect(m_call, &ApiCall::failed, this,
             [this](const ApiError &error) { emitFailure(ApiError(error).withContext(context())); });
     connect(m_call, &ApiCall::retrying, this, &ApiCallJob::retrying);
+    // Started from the event loop, so that the caller can connect first; an id that cannot be one never leaves.
+    if (!json::isPlausibleReportId(id))
+        QMetaObject::invokeMethod(
+            this, [this] { emitFailure(invalidIdError(m_id)); }, Qt::QueuedConnection);
+    else
+        QMetaObject::invokeMethod(m_call, &ApiCall::start, Qt::QueuedConnection);
 }
 
 void ApiCallJob::abortWork()
@@ -249,51 +255,34 @@ void ApiCallJob::abortWork()
     m_call->abort();
 }
 
-ReportJob::ReportJob(ApiClient *client, const QString &id, QObject *parent)
-    : ApiCallJob(client, client->endpoint(QLatin1String("/reports/") + id), parent), m_id(id)
+QString ApiCallJob::context() const
 {
-    if (!json::isPlausibleReportId(id))
-        QMetaObject::invokeMethod(
-            this, [this] { emitFailure(invalidIdError(m_id)); }, Qt::QueuedConnection);
-    else
-        QMetaObject::invokeMethod(call(), &ApiCall::start, Qt::QueuedConnection);
+    return tr("Report %1").arg(m_id);
 }
+
+ReportJob::ReportJob(ApiClient *client, const QString &id, QObject *parent)
+    : ApiCallJob(client, QStringLiteral("/reports/"), id, parent)
+{}
 
 bool ReportJob::parse(const QByteArray &body, ApiError *error)
 {
     return json::parseReportBody(body, &m_report, error);
 }
 
-QString ReportJob::context() const
-{
-    return tr("Report %1").arg(m_id);
-}
-
 TicketJob::TicketJob(ApiClient *client, const QString &id, QObject *parent)
-    : ApiCallJob(client, client->endpoint(QLatin1String("/reports/download/") + id), parent), m_id(id)
-{
-    if (!json::isPlausibleReportId(id))
-        QMetaObject::invokeMethod(
-            this, [this] { emitFailure(invalidIdError(m_id)); }, Qt::QueuedConnection);
-    else
-        QMetaObject::invokeMethod(call(), &ApiCall::start, Qt::QueuedConnection);
-}
+    : ApiCallJob(client, QStringLiteral("/reports/download/"), id, parent)
+{}
 
 bool TicketJob::parse(const QByteArray &body, ApiError *error)
 {
     if (!json::parseTicketBody(body, &m_ticket, error))
         return false;
-    if (m_ticket.id != m_id) {
+    if (m_ticket.id != reportId()) {
         *error = ApiError(ApiError::Kind::InvalidResponse,
                           tr("GetBill sent the download information of another report (%1).").arg(m_ticket.id));
         return false;
     }
     return true;
-}
-
-QString TicketJob::context() const
-{
-    return tr("Report %1").arg(m_id);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -101,6 +101,118 @@ private:
     bool m_aborted = false;
 };
 
+/// Base of the jobs about one report (GET /reports/{id}, GET /reports/download/{id}): checks the id, runs one
+/// ApiCall and parses its body. Errors say which report they are about.
+class ApiCallJob : public Job
+{
+    Q_OBJECT
+public:
+    /// `path` is the endpoint's path before the id, e.g. "/reports/".
+    ApiCallJob(ApiClient *client, const QString &path, const QString &id, QObject *parent);
+    const QString &reportId() const { return m_id; }
+
+signals:
+    void retrying(const getbill::ApiError &error, int delayMs);
+
+protected:
+    /// Parses the body; returns false with `error` set when it is not what the API documents.
+    virtual bool parse(const QByteArray &body, ApiError *error) = 0;
+    void abortWork() override;
+
+private:
+    QString context() const;
+
+    QString m_id;
+    ApiCall *m_call;
+};
+
+class ReportJob : public ApiCallJob
+{
+    Q_OBJECT
+public:
+    ReportJob(ApiClient *client, const QString &id, QObject *parent = nullptr);
+    const Report &report() const { return m_report; }
+
+protected:
+    bool parse(const QByteArray &body, ApiError *error) override;
+
+private:
+    Report m_report;
+};
+
+class TicketJob : public ApiCallJob
+{
+    Q_OBJECT
+public:
+    TicketJob(ApiClient *client, const QString &id, QObject *parent = nullptr);
+    const DownloadTicket &ticket() const { return m_ticket; }
+
+protected:
+    bool parse(const QByteArray &body, ApiError *error) override;
+
+private:
+    DownloadTicket m_ticket;
+};
+
+/// Every page of GET /reports (100 a page), optionally filtered by type.
+ReportListJob *listReports(const QString &type = {});
+/// GET /reports/{id}: the only way to poll a report's status.
+ReportJob *fetchReport(const QString &id);
+/// GET /reports/download/{id}: a fresh signed link.
+TicketJob *fetchTicket(const QString &id);
+/// baseUrl() + path (+ query): the only URLs that get the bearer token.
+QUrl endpoint(const QString &path, const QUrlQuery &query = {}) const;
+
+signals:
+void rateLimitChanged(const getbill::RateLimit &rateLimit);
+
+private:
+friend class ApiCall;
+void noteRateLimit(const RateLimit &rateLimit);
+
+QNetworkAccessManager *m_network;
+TokenProvider *m_tokens;
+QUrl m_baseUrl = defaultBaseUrl();
+NetworkOptions m_options;
+RateLimit m_rateLimit;
+};
+
+/// One logical GET against the API: token, request, bounded body, one refresh on 401, retries of transient
+/// failures per the client's RetryPolicy. Internal building block of the report jobs.
+class ApiCall : public QObject
+{
+    Q_OBJECT
+public:
+    ApiCall(ApiClient *client, QUrl url, QObject *parent);
+    ~ApiCall() override;
+    void start();
+    void abort();
+
+signals:
+    void succeeded(const QByteArray &body);
+    void failed(const getbill::ApiError &error);
+    /// A transient failure will be retried after `delayMs` (the UI shows "waiting until ...").
+    void retrying(const getbill::ApiError &error, int delayMs);
+
+private:
+    void send(const QString &token);
+    void onReadyRead();
+    void onFinished();
+    void fail(const ApiError &error);
+    ApiError networkError() const;
+
+    QPointer<ApiClient> m_client;
+    QUrl m_url;
+    QString m_token;
+    QScopedPointer<QNetworkReply, QScopedPointerDeleteLater> m_reply;
+    QByteArray m_body;
+    QTimer m_retryTimer;
+    int m_attempt = 0;
+    bool m_authRetried = false;
+    bool m_tooLarge = false;
+    bool m_aborted = false;
+};
+
 /// Base of the single-call jobs: runs an ApiCall and parses its body.
 class ApiCallJob : public Job
 {
