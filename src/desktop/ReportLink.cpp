@@ -38,6 +38,23 @@ QString idInDashboardUrl(const QUrl &url)
     return {};
 }
 
+/// Free text also holds ordinary words ("please download"): a bare token counts as an id only when it has the
+/// look of one, an underscore or dash ("report_abc123") or letters mixed with digits ("r8x2k").
+bool looksLikeBareId(const QString &token)
+{
+    if (!ReportLink::isValidId(token))
+        return false;
+    if (token.contains(QLatin1Char('_')) || token.contains(QLatin1Char('-')))
+        return true;
+    bool letter = false;
+    bool digit = false;
+    for (const QChar c : token) {
+        letter = letter || c.isLetter();
+        digit = digit || c.isDigit();
+    }
+    return letter && digit;
+}
+
 } // namespace
 
 bool ReportLink::isValidId(const QString &id)
@@ -75,7 +92,7 @@ QStringList ReportLink::idsFromText(const QString &text)
             token.chop(1);
         if (token.contains(QLatin1String("://")))
             appendUnique(&ids, idFromUrl(QUrl(token, QUrl::StrictMode)));
-        else if (isValidId(token))
+        else if (looksLikeBareId(token))
             appendUnique(&ids, token);
     }
     return ids;

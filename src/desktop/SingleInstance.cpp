@@ -58,21 +58,21 @@ bool SingleInstance::listen()
 {
     if (m_server)
         return true;
+    // Ask first: with UserAccessOption Qt creates the socket elsewhere and renames it into place, which would
+    // silently take the name over from a running instance.
+    QLocalSocket probe;
+    probe.connectToServer(serverName());
+    if (probe.waitForConnected(500)) {
+        probe.abort();
+        return false;
+    }
+    // Nobody answers: whatever is left is a crashed instance's socket file.
+    QLocalServer::removeServer(serverName());
     auto *server = new QLocalServer(this);
     server->setSocketOptions(QLocalServer::UserAccessOption);
     if (!server->listen(serverName())) {
-        // A crashed instance leaves its socket file behind: remove it, unless someone still answers on it.
-        QLocalSocket probe;
-        probe.connectToServer(serverName());
-        if (probe.waitForConnected(500)) {
-            delete server;
-            return false;
-        }
-        QLocalServer::removeServer(serverName());
-        if (!server->listen(serverName())) {
-            delete server;
-            return false;
-        }
+        delete server;
+        return false;
     }
     m_server = server;
     connect(m_server, &QLocalServer::newConnection, this, &SingleInstance::onNewConnection);

@@ -212,12 +212,12 @@ void MainWindow::createActions()
         connect(action, &QAction::triggered, this, slot);
         return action;
     };
-    QAction *download = add(tr("&Download"), QStringLiteral("actionDownload"), {QKeySequence::Save},
+    // Fixed keys rather than QKeySequence::Save/SaveAs: some platform themes map SaveAs to nothing or to a key
+    // that collides with Save.
+    QAction *download = add(tr("&Download"), QStringLiteral("actionDownload"), {QKeySequence(Qt::CTRL | Qt::Key_S)},
                             [this] { downloadSelected(false); });
-    QAction *downloadTo = add(tr("Download &to…"), QStringLiteral("actionDownloadTo"), {QKeySequence::SaveAs},
-                              [this] { downloadSelected(true); });
-    if (downloadTo->shortcuts().isEmpty())
-        downloadTo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    QAction *downloadTo = add(tr("Download &to…"), QStringLiteral("actionDownloadTo"),
+                              {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)}, [this] { downloadSelected(true); });
     QAction *paste = add(tr("&Paste report ids"), QStringLiteral("actionPaste"), {QKeySequence::Paste},
                          [this] { pasteReportIds(); });
     QAction *settings = add(tr("&Settings…"), QStringLiteral("actionSettings"),
@@ -357,7 +357,9 @@ void MainWindow::refresh()
         if (ok) {
             m_model->endRefresh();
             m_loadedOnce = true;
-            statusBar()->showMessage(tr("%n report(s) loaded", nullptr, m_model->rowCount()), 5000);
+            statusBar()->showMessage(
+                (m_model->rowCount() == 1 ? tr("1 report loaded") : tr("%1 reports loaded").arg(m_model->rowCount())),
+                5000);
         } else {
             // Keep what is shown: an old list beats an empty window when the network hiccups.
             m_model->cancelRefresh();
@@ -426,8 +428,8 @@ void MainWindow::updateCount()
 {
     const int shown = m_proxy->rowCount();
     const int all = m_model->rowCount();
-    m_ui->countLabel->setText(shown == all ? tr("%n report(s)", nullptr, all)
-                                           : tr("%1 of %n report(s)", nullptr, all).arg(shown));
+    m_ui->countLabel->setText(shown == all ? (all == 1 ? tr("1 report") : tr("%1 reports").arg(all))
+                                           : tr("%1 of %2 reports").arg(shown).arg(all));
 }
 
 void MainWindow::clearFilters()
@@ -527,8 +529,8 @@ void MainWindow::openReportIds(const QStringList &ids)
         }
         if (isShowingWelcome())
             m_messages->showInformation(
-                tr("Sign in or explore the demo data first; %n report(s) will then be downloaded.", nullptr,
-                   int(m_idsWaitingForList.size())));
+                tr("Sign in or explore the demo data first; %1 report id(s) will then be downloaded.")
+                    .arg(m_idsWaitingForList.size()));
         return;
     }
 
@@ -580,7 +582,7 @@ void MainWindow::openReportIds(const QStringList &ids)
         });
     }
     if (batch->pending > 0)
-        statusBar()->showMessage(tr("Looking up %n report(s)…", nullptr, batch->pending), 5000);
+        statusBar()->showMessage(tr("Looking up %1 report id(s)…").arg(batch->pending), 5000);
     complete();
 }
 

@@ -69,7 +69,9 @@ void MessageBar::showMessage(Level level, const QString &text, const QString &ac
 
 void MessageBar::showError(const QString &text, std::function<void()> retry)
 {
-    showMessage(Level::Error, text, retry ? tr("Retry") : QString(), std::move(retry));
+    // The label first: the callback is moved into the call below.
+    const QString label = retry ? tr("Retry") : QString();
+    showMessage(Level::Error, text, label, std::move(retry));
 }
 
 void MessageBar::showInformation(const QString &text)

@@ -206,8 +206,8 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
 
     QString reason = ReportFormat::notDownloadableReason(report);
     if (!reason.isEmpty() && !report.isCompleted() && report.status != QLatin1String("failed"))
-        reason += QLatin1Char(' ') + tr("The status is checked every %n second(s) while this panel is open.", nullptr,
-                                        m_poll.interval() / 1000);
+        reason += QLatin1Char(' ') + tr("The status is checked every %1 while this panel is open.")
+                                         .arg(ReportFormat::duration(qMax(1, m_poll.interval() / 1000)));
     m_reason->setText(reason);
     m_reason->setVisible(!reason.isEmpty());
     if (other)

@@ -1,0 +1,161 @@
+// eventloop_stall: how long the window's event loop is blocked while three 256 MiB reports download at once.
+//
+// Starts the demo sandbox (on its own thread, as the application does; --sandbox-in-gui-thread serves it from the
+// GUI thread instead, to show the difference), the real MainWindow on the offscreen platform, drops three large
+// report ids on it with the "always save to this folder" setting, and ticks a 10 ms timer meanwhile. The gap
+// between ticks beyond 10 ms is the time the event loop could not react: the user sees it as a frozen window.
+// Prints the longest gap, percentiles, the total time and the throughput.
+
+#include "DemoSandbox.h"
+#include "FileLauncher.h"
+#include "MainWindow.h"
+#include "SaveLocationChooser.h"
+#include "Settings.h"
+#include "api/ApiClient.h"
+#include "auth/TokenProvider.h"
+#include "download/DownloadQueue.h"
+#include "sandbox/SandboxServer.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QNetworkAccessManager>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+using namespace getbill;
+
+namespace {
+
+constexpr qint64 LargeSize = 256LL * 1024 * 1024;
+
+sandbox::SandboxReport largeCopy(const sandbox::SandboxReport &large, const QString &id)
+{
+    sandbox::SandboxReport r = large;
+    r.id = id;
+    r.filename = id + QStringLiteral(".csv");
+    r.title = QStringLiteral("Generated ledger export ") + id;
+    r.content.clear();
+    r.generatedSize = LargeSize;
+    return r;
+}
+
+double percentile(std::vector<double> values, double p)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    const auto index = static_cast<size_t>(p * static_cast<double>(values.size() - 1));
+    return values[index];
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const bool sandboxInGuiThread = app.arguments().contains(QStringLiteral("--sandbox-in-gui-thread"));
+
+    QTemporaryDir dir;
+    QSettings store(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    Settings settings(&store);
+    const QString downloads = dir.filePath(QStringLiteral("downloads"));
+    QDir().mkpath(downloads);
+    settings.setSaveMode(Settings::SaveMode::AlwaysToFolder);
+    settings.setDownloadFolder(downloads);
+
+    const QStringList ids = {QStringLiteral("report_large_256mb"), QStringLiteral("report_large_256mb_b"),
+                             QStringLiteral("report_large_256mb_c")};
+    gui::DemoSandbox demo;
+    sandbox::SandboxServer inThread;
+    QUrl apiUrl;
+    auto addLarge = [&ids](sandbox::SandboxServer &server) {
+        const sandbox::SandboxReport large = *server.report(ids[0]);
+        server.addReport(largeCopy(large, ids[1]));
+        server.addReport(largeCopy(large, ids[2]));
+    };
+    if (sandboxInGuiThread) {
+        if (!inThread.start())
+            return 1;
+        addLarge(inThread);
+        apiUrl = inThread.apiUrl();
+    } else {
+        QString error;
+        if (!demo.start(&error)) {
+            std::fprintf(stderr, "%s\n", qPrintable(error));
+            return 1;
+        }
+        demo.run(addLarge);
+        apiUrl = demo.apiUrl();
+    }
+
+    QNetworkAccessManager network;
+    StaticToken token(gui::DemoSandbox::token());
+    ApiClient api(&network, &token);
+    api.setBaseUrl(apiUrl);
+    DownloadQueue queue(&api);
+    queue.setMaxConcurrent(3);
+    gui::NativeSaveLocationChooser chooser;
+    gui::DesktopFileLauncher launcher;
+    gui::MainWindow window(&api, &queue, &settings, &chooser, &launcher);
+    window.setDemoMode(true);
+    window.show();
+
+    QEventLoop wait;
+    QObject::connect(&window, &gui::MainWindow::listLoaded, &wait, &QEventLoop::quit);
+    window.showReports();
+    wait.exec();
+
+    // The stall probe: a precise 10 ms timer; every gap between ticks is recorded.
+    std::vector<double> gaps;
+    gaps.reserve(200'000);
+    QElapsedTimer clock;
+    QTimer tick;
+    tick.setTimerType(Qt::PreciseTimer);
+    tick.setInterval(10);
+    qint64 lastNs = 0;
+    QObject::connect(&tick, &QTimer::timeout, &tick, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        gaps.push_back(static_cast<double>(now - lastNs) / 1e6);
+        lastNs = now;
+    });
+
+    QObject::connect(&queue, &DownloadQueue::idle, &wait, &QEventLoop::quit);
+    clock.start();
+    tick.start();
+    window.openReportIds(ids);
+    wait.exec();
+    const double seconds = static_cast<double>(clock.nsecsElapsed()) / 1e9;
+    tick.stop();
+
+    int saved = 0;
+    qint64 bytes = 0;
+    for (int row = 0; row < queue.rowCount(); ++row) {
+        const QFileInfo file(queue.targetPath(row));
+        if (queue.state(row) == ReportDownloadJob::State::Done && file.size() == LargeSize) {
+            ++saved;
+            bytes += file.size();
+        } else {
+            std::fprintf(stderr, "row %d: %s\n", row, qPrintable(queue.error(row).message()));
+        }
+    }
+    const double longest = gaps.empty() ? 0 : *std::max_element(gaps.begin(), gaps.end());
+    std::printf("eventloop_stall: 3 x 256 MiB downloads, sandbox %s, window shown (offscreen)\n",
+                sandboxInGuiThread ? "in the GUI thread" : "on its own thread (as the application runs it)");
+    std::printf("  files saved and size-checked: %d of 3\n", saved);
+    std::printf("  total time:      %.2f s\n", seconds);
+    std::printf("  throughput:      %.1f MB/s (%.1f MiB/s)\n", static_cast<double>(bytes) / 1e6 / seconds,
+                static_cast<double>(bytes) / (1024.0 * 1024.0) / seconds);
+    std::printf("  timer ticks:     %zu (10 ms timer)\n", gaps.size());
+    std::printf("  tick gap p50:    %.1f ms\n", percentile(gaps, 0.50));
+    std::printf("  tick gap p99:    %.1f ms\n", percentile(gaps, 0.99));
+    std::printf("  longest stall:   %.1f ms\n", longest);
+    return saved == 3 ? 0 : 1;
+}

@@ -1,0 +1,603 @@
+// MainWindow against the sandbox: list, detail panel, polling, click/keyboard downloads through the save-dialog
+// seam, the download folder setting, drops and pastes of ids, cancel, errors in the message bar, accessibility.
+
+#include "DownloadsPanel.h"
+#include "DropOverlay.h"
+#include "GuiHarness.h"
+#include "MessageBar.h"
+#include "ReportDetailPanel.h"
+#include "ReportFilterModel.h"
+#include "ReportFormat.h"
+#include "ReportTableModel.h"
+#include "download/SafeFileName.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDropEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMimeData>
+#include <QPushButton>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QtTest>
+
+using namespace getbill;
+using namespace getbill::gui;
+using namespace Qt::StringLiterals;
+using State = ReportDownloadJob::State;
+
+namespace {
+
+/// A completed report that is not in the sandbox's catalogue until the test adds it.
+sandbox::SandboxReport extraReport(const QString &id, const QByteArray &content = "id;amount\n1;2\n")
+{
+    sandbox::SandboxReport r;
+    r.id = id;
+    r.type = u"financial"_s;
+    r.title = u"Extra report "_s + id;
+    r.filename = id + u".csv"_s;
+    r.mimeType = u"text/csv"_s;
+    r.periodFrom = QDate(2025, 5, 1);
+    r.periodTo = QDate(2025, 5, 31);
+    r.createdAt = QDateTime(QDate(2025, 6, 2), QTime(9, 0), Qt::UTC);
+    r.generatedAt = r.createdAt.addSecs(30);
+    r.content = content;
+    return r;
+}
+
+void sendDrop(QWidget *target, QMimeData *mime)
+{
+    const QPoint at = target->rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    QDropEvent drop(QPointF(at), Qt::CopyAction, mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+}
+
+QString firstCompletedId(MainWindow &window)
+{
+    const ReportTableModel *model = window.reportModel();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const Report &r = model->reportAt(row);
+        if (r.canDownload() && r.fileSize < 1'000'000)
+            return r.id;
+    }
+    return {};
+}
+
+void select(MainWindow &window, const QString &id)
+{
+    const QModelIndex source = window.reportModel()->index(window.reportModel()->rowOf(id), 0);
+    const QModelIndex index = window.filterModel()->mapFromSource(source);
+    QVERIFY(index.isValid());
+    window.reportTable()->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                                       QItemSelectionModel::Rows);
+    QCOMPARE(window.selectedReportIds(), QStringList{id});
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void listFillsFromSeveralPagesWithoutFreezing()
+    {
+        test::GuiHarness h;
+        for (int i = 0; i < 150; ++i)
+            h.fixture.server().addReport(extraReport(u"report_more%1"_s.arg(i)));
+        sandbox::Fault slow;
+        slow.pathContains = u"page=2"_s;
+        slow.delayMs = 300;
+        h.fixture.server().addFault(slow);
+        QAbstractItemModelTester tester(h.window->filterModel(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        h.window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(h.window.get()));
+        QSignalSpy loaded(h.window.get(), &MainWindow::listLoaded);
+        h.window->showReports();
+        // While page 2 is delayed the first page is already shown and the event loop keeps running.
+        QTRY_VERIFY(h.window->reportModel()->rowCount() == 100);
+        QVERIFY(h.window->isLoading());
+        QVERIFY(h.window->findChild<QWidget *>(u"loadingIndicator"_s)->isVisible());
+        QVERIFY(loaded.wait(10'000));
+        QVERIFY(loaded.first().first().toBool());
+        QCOMPARE(h.window->reportModel()->rowCount(), 37 + 150);
+        QVERIFY(!h.window->findChild<QWidget *>(u"loadingIndicator"_s)->isVisible());
+        QCOMPARE(h.window->findChild<QLabel *>(u"countLabel"_s)->text(), u"187 reports"_s);
+    }
+
+    void emptyAndLoadingStates()
+    {
+        test::GuiHarness h;
+        h.fixture.server().clearReports();
+        sandbox::Fault slow;
+        slow.pathContains = u"/reports?"_s;
+        slow.delayMs = 200;
+        h.fixture.server().addFault(slow);
+        h.window->show();
+        QSignalSpy loaded(h.window.get(), &MainWindow::listLoaded);
+        h.window->showReports();
+        auto *label = h.window->findChild<QLabel *>(u"emptyLabel"_s);
+        auto *stack = h.window->findChild<QStackedWidget *>(u"tableStack"_s);
+        QCOMPARE(stack->currentWidget()->objectName(), u"emptyPage"_s);
+        QVERIFY(label->text().contains(u"Loading"_s));
+        QVERIFY(loaded.wait());
+        QVERIFY(label->text().contains(u"no reports yet"_s));
+    }
+
+    void listFailureShowsApiMessageAndRetry()
+    {
+        test::GuiHarness h;
+        sandbox::Fault fault;
+        fault.pathContains = u"/reports?"_s;
+        fault.status = 403;
+        fault.body =
+            "{\"error\":true,\"message\":\"Required scope \\\"reports:read\\\" not found in token\",\"code\":403}";
+        h.fixture.server().addFault(fault);
+        h.window->show();
+        QSignalSpy loaded(h.window.get(), &MainWindow::listLoaded);
+        h.window->showReports();
+        QVERIFY(loaded.wait());
+        QVERIFY(!loaded.first().first().toBool());
+        MessageBar *bar = h.window->messageBar();
+        QVERIFY(bar->isVisible());
+        QVERIFY2(bar->text().contains(u"Required scope \"reports:read\" not found in token"_s),
+                 qPrintable(bar->text()));
+        QVERIFY(!bar->text().contains(u"{"_s)); // never raw JSON
+        QVERIFY(bar->actionButton()->isVisible());
+        QCOMPARE(bar->actionButton()->text(), u"Retry"_s);
+        QTest::mouseClick(bar->actionButton(), Qt::LeftButton);
+        QVERIFY(loaded.wait());
+        QVERIFY(loaded.last().first().toBool());
+        QVERIFY(!bar->isVisible());
+        QCOMPARE(h.window->reportModel()->rowCount(), 37);
+    }
+
+    void detailPanelShowsEveryField()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        const QString id = firstCompletedId(*h.window);
+        select(*h.window, id);
+        const Report r = *h.window->reportModel()->report(id);
+        ReportDetailPanel *panel = h.window->detailPanel();
+        QCOMPARE(panel->findChild<QLabel *>(u"detailTitle"_s)->text(), r.title);
+        QCOMPARE(panel->field(u"status"_s)->text(), u"Completed"_s);
+        QCOMPARE(panel->field(u"type"_s)->text(), r.type);
+        QCOMPARE(panel->field(u"filename"_s)->text(), r.filename);
+        QCOMPARE(panel->field(u"id"_s)->text(), r.id);
+        QVERIFY(panel->field(u"size"_s)->text().contains(QLocale().toString(r.fileSize)));
+        QVERIFY(panel->field(u"size"_s)->text().contains(u"kB"_s));
+        QCOMPARE(panel->field(u"period"_s)->text(),
+                 QLocale().standaloneMonthName(r.periodFrom.month()) + u' ' + QString::number(r.periodFrom.year()));
+        QCOMPARE(panel->field(u"generated"_s)->text(),
+                 QLocale().toString(r.generatedAt.toLocalTime(), QLocale::ShortFormat));
+        QCOMPARE(panel->field(u"created"_s)->text(),
+                 QLocale().toString(r.createdAt.toLocalTime(), QLocale::ShortFormat));
+        QVERIFY(!panel->field(u"format"_s)->text().isEmpty());
+        QCOMPARE(panel->findChild<QLabel *>(u"detailDescription"_s)->text(), r.description);
+        QVERIFY(!panel->findChild<QLabel *>(u"detailStatusIcon"_s)->pixmap().isNull());
+        QVERIFY(panel->findChild<QPushButton *>(u"detailDownload"_s)->isEnabled());
+        QVERIFY(!panel->findChild<QPushButton *>(u"detailOpen"_s)->isEnabled());
+        QVERIFY(panel->findChild<QLabel *>(u"detailReason"_s)->isHidden());
+
+        QTest::mouseClick(panel->findChild<QPushButton *>(u"detailCopyId"_s), Qt::LeftButton);
+        QCOMPARE(QGuiApplication::clipboard()->text(), id);
+    }
+
+    void notCompletedReportExplainsAndPollsItsStatus()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        h.window->detailPanel()->setPollInterval(50);
+        QString id;
+        for (const auto &r : h.fixture.server().reports())
+            if (r.status == u"processing"_s)
+                id = r.id;
+        QVERIFY(!id.isEmpty());
+        select(*h.window, id);
+        ReportDetailPanel *panel = h.window->detailPanel();
+        QCOMPARE(panel->field(u"status"_s)->text(), u"Processing"_s);
+        auto *reason = panel->findChild<QLabel *>(u"detailReason"_s);
+        QVERIFY(reason->isVisible());
+        QVERIFY2(reason->text().contains(u"still generating"_s), qPrintable(reason->text()));
+        QVERIFY(!panel->findChild<QPushButton *>(u"detailDownload"_s)->isEnabled());
+        QVERIFY(panel->isPolling());
+
+        // Ctrl+S on it explains instead of downloading.
+        h.window->reportTable()->setFocus();
+        QTest::keyClick(h.window->reportTable(), Qt::Key_S, Qt::ControlModifier);
+        QVERIFY(h.window->messageBar()->text().contains(u"cannot be downloaded"_s));
+        QCOMPARE(h.queue.rowCount(), 0);
+
+        // GetBill finishes it: the next poll updates the row and the panel.
+        sandbox::SandboxReport done = *h.fixture.server().report(id);
+        done.status = u"completed"_s;
+        done.downloadAvailable = true;
+        done.generatedAt = QDateTime::currentDateTimeUtc();
+        done.content = "a;b\n1;2\n";
+        h.fixture.server().addReport(done);
+        const int row = h.window->reportModel()->rowOf(id);
+        QTRY_COMPARE(h.window->reportModel()->index(row, ReportTableModel::StatusColumn).data().toString(),
+                     u"Completed"_s);
+        QCOMPARE(panel->field(u"status"_s)->text(), u"Completed"_s);
+        QVERIFY(panel->findChild<QPushButton *>(u"detailDownload"_s)->isEnabled());
+        QVERIFY(reason->isHidden());
+        QVERIFY(!panel->isPolling());
+    }
+
+    void saveDialogFlowSavesWhereTheUserChose()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        const QString id = firstCompletedId(*h.window);
+        const Report r = *h.window->reportModel()->report(id);
+        const QString target = QDir(h.fixture.folder()).filePath(u"chosen.bin"_s);
+        h.chooser.saveAnswer = target;
+        select(*h.window, id);
+        QTest::mouseClick(h.window->detailPanel()->findChild<QPushButton *>(u"detailDownload"_s), Qt::LeftButton);
+        QTRY_COMPARE(h.queue.rowCount(), 1);
+        // The dialog was asked with the sanitised server name in the last used folder.
+        QCOMPARE(h.chooser.saveCalls,
+                 QStringList{QDir(h.fixture.folder()).filePath(SafeFileName::sanitize(r.filename, r.id, r.mimeType))});
+        QVERIFY(h.waitForFinished(0));
+        QCOMPARE(h.queue.state(0), State::Done);
+        QCOMPARE(test::readFile(target), h.fixture.server().contentOf(id));
+        QVERIFY(h.fixture.downloadHostSawNoAuthorization());
+        // The row, the panel and the settings know about it.
+        const int row = h.window->reportModel()->rowOf(id);
+        QCOMPARE(h.window->reportModel()->index(row, ReportTableModel::StatusColumn).data().toString(),
+                 u"Downloaded"_s);
+        QCOMPARE(h.window->detailPanel()->field(u"saved"_s)->text(), QDir::toNativeSeparators(target));
+        QVERIFY(h.window->detailPanel()->findChild<QLabel *>(u"detailExpiry"_s)->text().contains(u"valid until"_s));
+        QCOMPARE(h.settings.lastSaveFolder(), h.fixture.folder());
+        QTest::mouseClick(h.window->detailPanel()->findChild<QPushButton *>(u"detailOpen"_s), Qt::LeftButton);
+        QCOMPARE(h.launcher.opened, QStringList{target});
+        QTest::mouseClick(h.window->detailPanel()->findChild<QPushButton *>(u"detailShowInFolder"_s), Qt::LeftButton);
+        QCOMPARE(h.launcher.shown, QStringList{target});
+        // The downloads panel lists it with its path.
+        const QModelIndex item = h.queue.index(0);
+        QCOMPARE(item.data(DownloadQueue::TargetPathRole).toString(), target);
+    }
+
+    void cancelledSaveDialogDownloadsNothing()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        select(*h.window, firstCompletedId(*h.window));
+        h.chooser.saveAnswer.clear();
+        h.window->downloadSelected(false);
+        QTRY_COMPARE(h.chooser.saveCalls.size(), 1);
+        QCOMPARE(h.queue.rowCount(), 0);
+        QVERIFY(h.fixture.files().isEmpty());
+    }
+
+    void alwaysToFolderNeverOverwrites()
+    {
+        test::GuiHarness h;
+        h.settings.setSaveMode(Settings::SaveMode::AlwaysToFolder);
+        QVERIFY(h.showLoaded());
+        const QString id = firstCompletedId(*h.window);
+        const Report r = *h.window->reportModel()->report(id);
+        const QString name = SafeFileName::sanitize(r.filename, r.id, r.mimeType);
+        QFile existing(QDir(h.fixture.folder()).filePath(name));
+        QVERIFY(existing.open(QIODevice::WriteOnly));
+        existing.write("keep me");
+        existing.close();
+        select(*h.window, id);
+        h.window->downloadSelected(false);
+        QTRY_COMPARE(h.queue.rowCount(), 1);
+        QVERIFY(h.waitForFinished(0));
+        QCOMPARE(h.queue.state(0), State::Done);
+        const QFileInfo info(name);
+        const QString expected =
+            QDir(h.fixture.folder()).filePath(info.completeBaseName() + u" (1)."_s + info.suffix());
+        QCOMPARE(h.queue.targetPath(0), expected);
+        QCOMPARE(test::readFile(expected), h.fixture.server().contentOf(id));
+        QCOMPARE(test::readFile(existing.fileName()), QByteArray("keep me"));
+        QVERIFY(h.chooser.saveCalls.isEmpty());
+        // "Download to…" still asks.
+        h.chooser.saveAnswer = QDir(h.fixture.folder()).filePath(u"elsewhere.csv"_s);
+        h.window->downloadSelected(true);
+        QTRY_COMPARE(h.chooser.saveCalls.size(), 1);
+    }
+
+    void dropPlainTextIdsAddsAndDownloads()
+    {
+        test::GuiHarness h;
+        h.settings.setSaveMode(Settings::SaveMode::AlwaysToFolder);
+        QVERIFY(h.showLoaded());
+        const QString known = firstCompletedId(*h.window);
+        h.fixture.server().addReport(extraReport(u"report_dropped1"_s));
+        const int rowsBefore = h.window->reportModel()->rowCount();
+        QVERIFY(!h.window->reportModel()->contains(u"report_dropped1"_s));
+
+        auto *mime = new QMimeData;
+        mime->setText(u"report_dropped1,\n"_s + known);
+        sendDrop(h.window.get(), mime);
+        QTRY_COMPARE(h.queue.rowCount(), 2);
+        QCOMPARE(h.window->reportModel()->rowCount(), rowsBefore + 1);
+        QCOMPARE(h.window->selectedReportIds().size(), 2);
+        QVERIFY(h.window->selectedReportIds().contains(u"report_dropped1"_s));
+        QVERIFY(h.window->selectedReportIds().contains(known));
+        QVERIFY(h.waitForFinished(0));
+        QVERIFY(h.waitForFinished(1));
+        QCOMPARE(h.queue.state(0), State::Done);
+        QCOMPARE(h.queue.state(1), State::Done);
+        QCOMPARE(test::readFile(QDir(h.fixture.folder()).filePath(u"report_dropped1.csv"_s)),
+                 h.fixture.server().contentOf(u"report_dropped1"_s));
+        QVERIFY(!h.window->dropOverlay()->isVisible());
+        delete mime;
+    }
+
+    void dropUriListAddsAndDownloadsWithTheSaveDialog()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        h.fixture.server().addReport(extraReport(u"report_linked"_s));
+        h.chooser.saveAnswer = QDir(h.fixture.folder()).filePath(u"linked.csv"_s);
+        auto *mime = new QMimeData;
+        mime->setUrls({QUrl(u"getbill://report/report_linked"_s)});
+        sendDrop(h.window.get(), mime);
+        QTRY_COMPARE(h.queue.rowCount(), 1);
+        QCOMPARE(h.chooser.saveCalls.size(), 1);
+        QCOMPARE(h.window->selectedReportIds(), QStringList{u"report_linked"_s});
+        QVERIFY(h.waitForFinished(0));
+        QCOMPARE(test::readFile(h.chooser.saveAnswer), h.fixture.server().contentOf(u"report_linked"_s));
+        delete mime;
+
+        // A dashboard URL with an id already in the list.
+        auto *dashboard = new QMimeData;
+        const QString known = firstCompletedId(*h.window);
+        dashboard->setUrls({QUrl(u"https://getbill.io/dashboard/reports/"_s + known)});
+        h.chooser.saveAnswer = QDir(h.fixture.folder()).filePath(u"known.bin"_s);
+        sendDrop(h.window.get(), dashboard);
+        QTRY_COMPARE(h.queue.rowCount(), 2);
+        QCOMPARE(h.window->selectedReportIds(), QStringList{known});
+        QVERIFY(h.waitForFinished(1));
+        QCOMPARE(test::readFile(h.chooser.saveAnswer), h.fixture.server().contentOf(known));
+        delete dashboard;
+    }
+
+    void severalIdsInAskModeAskForOneFolder()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        QStringList ids;
+        for (int i = 0; i < 3; ++i) {
+            h.fixture.server().addReport(extraReport(u"report_batch%1"_s.arg(i)));
+            ids << u"report_batch%1"_s.arg(i);
+        }
+        QTemporaryDir folder;
+        h.chooser.folderAnswer = folder.path();
+        h.window->openReportIds(ids);
+        QTRY_COMPARE(h.queue.rowCount(), 3);
+        QCOMPARE(h.chooser.folderCalls.size(), 1);
+        QVERIFY(h.chooser.saveCalls.isEmpty());
+        for (int row = 0; row < 3; ++row)
+            QVERIFY(h.waitForFinished(row));
+        QCOMPARE(QDir(folder.path()).entryList(QDir::Files).size(), 3);
+    }
+
+    void dragEnterShowsTheOverlay()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        QMimeData mime;
+        mime.setText(u"report_a report_b"_s);
+        const QPoint at = h.window->rect().center();
+        QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(h.window.get(), &enter);
+        QVERIFY(enter.isAccepted());
+        QVERIFY(h.window->dropOverlay()->isVisible());
+        QCOMPARE(h.window->dropOverlay()->text(), u"Drop 2 report ids to download"_s);
+        QCOMPARE(h.window->dropOverlay()->geometry(), h.window->centralWidget()->rect());
+        QDragLeaveEvent leave;
+        QApplication::sendEvent(h.window.get(), &leave);
+        QVERIFY(!h.window->dropOverlay()->isVisible());
+
+        QMimeData image;
+        image.setData(u"image/png"_s, "\x89PNG");
+        QDragEnterEvent refused(at, Qt::CopyAction, &image, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(h.window.get(), &refused);
+        QVERIFY(!refused.isAccepted());
+        QVERIFY(!h.window->dropOverlay()->isVisible());
+    }
+
+    void pasteWithCtrlV()
+    {
+        test::GuiHarness h;
+        h.settings.setSaveMode(Settings::SaveMode::AlwaysToFolder);
+        QVERIFY(h.showLoaded());
+        h.fixture.server().addReport(extraReport(u"report_pasted"_s));
+        QGuiApplication::clipboard()->setText(u"getbill://report/report_pasted"_s);
+        h.window->reportTable()->setFocus();
+        QTest::keyClick(h.window->reportTable(), Qt::Key_V, Qt::ControlModifier);
+        QTRY_COMPARE(h.queue.rowCount(), 1);
+        QVERIFY(h.waitForFinished(0));
+        QCOMPARE(h.queue.state(0), State::Done);
+        QVERIFY(h.window->reportModel()->contains(u"report_pasted"_s));
+
+        // Text without an id says so and changes nothing.
+        QGuiApplication::clipboard()->setText(u"hello world!"_s);
+        QTest::keyClick(h.window->reportTable(), Qt::Key_V, Qt::ControlModifier);
+        QVERIFY(h.window->messageBar()->text().contains(u"holds no report id"_s));
+        QCOMPARE(h.queue.rowCount(), 1);
+
+        // In the search field Ctrl+V pastes text as usual.
+        QGuiApplication::clipboard()->setText(u"report_pasted"_s);
+        auto *search = h.window->findChild<QLineEdit *>(u"searchEdit"_s);
+        search->setFocus();
+        QTest::keyClick(search, Qt::Key_V, Qt::ControlModifier);
+        QCOMPARE(search->text(), u"report_pasted"_s);
+        QCOMPARE(h.queue.rowCount(), 1);
+    }
+
+    void forbiddenDroppedIdShowsTheMessageAndChangesNothing()
+    {
+        test::GuiHarness h;
+        h.settings.setSaveMode(Settings::SaveMode::AlwaysToFolder);
+        QVERIFY(h.showLoaded());
+        sandbox::SandboxReport other = extraReport(u"report_othercompany"_s);
+        other.ownerCompany = u"acme"_s;
+        h.fixture.server().addReport(other);
+        const QString known = firstCompletedId(*h.window);
+        select(*h.window, known);
+        const int rows = h.window->reportModel()->rowCount();
+
+        auto *mime = new QMimeData;
+        mime->setText(u"report_othercompany"_s);
+        sendDrop(h.window.get(), mime);
+        QTRY_VERIFY(h.window->messageBar()->isVisible());
+        QVERIFY2(h.window->messageBar()->text().contains(u"Access denied to this report"_s),
+                 qPrintable(h.window->messageBar()->text()));
+        QCOMPARE(h.window->messageBar()->level(), MessageBar::Level::Error);
+        QCOMPARE(h.window->reportModel()->rowCount(), rows);
+        QCOMPARE(h.window->selectedReportIds(), QStringList{known});
+        QCOMPARE(h.queue.rowCount(), 0);
+        QVERIFY(h.fixture.files().isEmpty());
+        delete mime;
+
+        // An unknown id: the API's 404 message.
+        h.window->openReportIds({u"report_doesnotexist"_s});
+        QTRY_VERIFY(h.window->messageBar()->text().contains(u"Report not found"_s));
+        QCOMPARE(h.window->reportModel()->rowCount(), rows);
+        QCOMPARE(h.queue.rowCount(), 0);
+    }
+
+    void cancelMidDownloadLeavesNoFile()
+    {
+        test::GuiHarness h;
+        h.settings.setSaveMode(Settings::SaveMode::AlwaysToFolder);
+        sandbox::SandboxReport big = extraReport(u"report_big"_s, {});
+        big.generatedSize = 64LL * 1024 * 1024;
+        h.fixture.server().addReport(big);
+        sandbox::Fault stall;
+        stall.host = sandbox::Fault::Host::Download;
+        stall.stallAfterBytes = 2 * 1024 * 1024;
+        h.fixture.server().addFault(stall);
+        QVERIFY(h.showLoaded());
+        select(*h.window, u"report_big"_s);
+        h.window->downloadSelected(false);
+        QTRY_COMPARE(h.queue.rowCount(), 1);
+        QTRY_VERIFY(h.queue.index(0).data(DownloadQueue::BytesReceivedRole).toLongLong() > 0);
+        QCOMPARE(h.queue.state(0), State::Downloading);
+        QVERIFY(!h.fixture.files().isEmpty()); // the .part file exists while downloading
+        // Keyboard: the downloads list has the item selected; Delete cancels it.
+        QListView *list = h.window->downloadsPanel()->view();
+        list->setFocus();
+        QCOMPARE(h.window->downloadsPanel()->currentRow(), 0);
+        QTest::keyClick(list, Qt::Key_Delete);
+        QVERIFY(h.waitForFinished(0));
+        QCOMPARE(h.queue.state(0), State::Cancelled);
+        QTRY_VERIFY(h.fixture.files().isEmpty());
+        QVERIFY(!h.window->messageBar()->isVisible()); // a cancel is not an error
+    }
+
+    void keyboardOnly()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        QVERIFY(QTest::qWaitForWindowActive(h.window.get()));
+        auto *search = h.window->findChild<QLineEdit *>(u"searchEdit"_s);
+        auto *combo = h.window->findChild<QComboBox *>(u"typeCombo"_s);
+        auto *refresh = h.window->findChild<QPushButton *>(u"refreshButton"_s);
+        QTableView *table = h.window->reportTable();
+
+        // Ctrl+F, type, Tab through the filter row to the table.
+        table->setFocus();
+        QTest::keyClick(h.window.get(), Qt::Key_F, Qt::ControlModifier);
+        QCOMPARE(QApplication::focusWidget(), search);
+        QTest::keyClicks(search, u"ledger"_s);
+        QCOMPARE(h.window->filterModel()->rowCount(), 1);
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QCOMPARE(QApplication::focusWidget(), combo);
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QCOMPARE(QApplication::focusWidget(), refresh);
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QCOMPARE(QApplication::focusWidget(), table);
+
+        // Back in the search field, Return moves to the results; the type combo works with arrow keys.
+        search->setFocus();
+        search->clear();
+        QTest::keyClicks(search, u"2025"_s);
+        QTest::keyClick(search, Qt::Key_Return);
+        QCOMPARE(QApplication::focusWidget(), table);
+        QVERIFY(table->currentIndex().isValid());
+        combo->setFocus();
+        QTest::keyClick(combo, Qt::Key_Down);
+        QVERIFY(!h.window->filterModel()->typeFilter().isEmpty());
+        QCOMPARE(h.window->filterModel()->typeFilter(), combo->currentData().toString());
+        combo->setCurrentIndex(0);
+        search->clear();
+
+        // F5 reloads and keeps the selection.
+        const QString id = firstCompletedId(*h.window);
+        select(*h.window, id);
+        table->setFocus();
+        QSignalSpy loaded(h.window.get(), &MainWindow::listLoaded);
+        QTest::keyClick(table, Qt::Key_F5);
+        QVERIFY(loaded.wait());
+        QCOMPARE(h.window->selectedReportIds(), QStringList{id});
+
+        // Enter downloads the current report through the save dialog.
+        h.chooser.saveAnswer = QDir(h.fixture.folder()).filePath(u"by-keyboard.bin"_s);
+        QTest::keyClick(table, Qt::Key_Return);
+        QTRY_COMPARE(h.queue.rowCount(), 1);
+        QVERIFY(h.waitForFinished(0));
+        QCOMPARE(test::readFile(h.chooser.saveAnswer), h.fixture.server().contentOf(id));
+
+        // Ctrl+Shift+S asks again even with the folder setting on.
+        h.settings.setSaveMode(Settings::SaveMode::AlwaysToFolder);
+        h.chooser.saveAnswer.clear();
+        QTest::keyClick(table, Qt::Key_S, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_COMPARE(h.chooser.saveCalls.size(), 2);
+    }
+
+    void everyInteractiveWidgetHasAnAccessibleName()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        select(*h.window, firstCompletedId(*h.window));
+        h.window->showWelcome();
+        QStringList missing;
+        const QList<QWidget *> widgets = h.window->findChildren<QWidget *>();
+        for (QWidget *w : widgets) {
+            if (w->window() != h.window.get() || w->focusPolicy() == Qt::NoFocus ||
+                w->objectName().startsWith(u"qt_"_s))
+                continue;
+            if (w->accessibleName().isEmpty())
+                missing << QString::fromLatin1(w->metaObject()->className()) + u' ' + w->objectName();
+        }
+        QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u", "_s)));
+        QVERIFY(widgets.size() > 30);
+    }
+
+    void welcomePageOffersSignInAndDemo()
+    {
+        test::GuiHarness h;
+        h.window->showWelcome();
+        h.window->show();
+        QVERIFY(h.window->isShowingWelcome());
+        QSignalSpy signIn(h.window.get(), &MainWindow::signInRequested);
+        QSignalSpy demo(h.window.get(), &MainWindow::demoRequested);
+        QTest::mouseClick(h.window->findChild<QPushButton *>(u"signInButton"_s), Qt::LeftButton);
+        QCOMPARE(signIn.count(), 1);
+        QTest::mouseClick(h.window->findChild<QPushButton *>(u"demoButton"_s), Qt::LeftButton);
+        QCOMPARE(demo.count(), 1);
+        // Ids handed over before an account is chosen wait for the list.
+        h.window->openReportIds({u"report_later"_s});
+        QVERIFY(h.window->messageBar()->text().contains(u"1 report id"_s));
+        h.window->setDemoMode(true);
+        QVERIFY(h.window->windowTitle().contains(u"Demo data"_s));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,225 @@
+// ReportTableModel and ReportFilterModel: filled from several pages of the sandbox's list, checked by
+// QAbstractItemModelTester; refresh updates in place; type/text filter; numeric sorting of sizes and dates.
+
+#include "ReportFilterModel.h"
+#include "ReportTableModel.h"
+#include "TestFixture.h"
+
+#include <QAbstractItemModelTester>
+#include <QtTest>
+
+using namespace getbill;
+using namespace Qt::StringLiterals;
+using namespace getbill::gui;
+
+namespace {
+
+sandbox::SandboxReport makeReport(int i, qint64 size, const QString &type = QStringLiteral("financial"))
+{
+    sandbox::SandboxReport r;
+    r.id = QStringLiteral("report_bulk%1").arg(i, 4, 10, QLatin1Char('0'));
+    r.type = type;
+    r.title = QStringLiteral("Bulk report %1").arg(i);
+    r.filename = r.id + QStringLiteral(".csv");
+    r.mimeType = QStringLiteral("text/csv");
+    r.periodFrom = QDate(2020, 1, 1).addMonths(i % 60);
+    r.periodTo = r.periodFrom.addMonths(1).addDays(-1);
+    r.createdAt = QDateTime(QDate(2020, 1, 1), QTime(8, 0), Qt::UTC).addSecs(3600LL * i);
+    r.generatedAt = r.createdAt.addSecs(60);
+    r.content = QByteArray(size, 'x');
+    return r;
+}
+
+bool load(ApiClient &api, ReportTableModel &model, int *pages = nullptr)
+{
+    ReportListJob *job = api.listReports();
+    QObject::connect(job, &ReportListJob::pageArrived, &model,
+                     [&model, pages](const QList<Report> &reports, int, int total) {
+                         model.upsert(reports);
+                         if (pages)
+                             *pages = total;
+                     });
+    model.beginRefresh();
+    const bool ok = test::TestFixture::waitFor(job) && job->succeeded();
+    if (ok)
+        model.endRefresh();
+    else
+        model.cancelRefresh();
+    delete job;
+    return ok;
+}
+
+} // namespace
+
+class TestReportTableModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void fillsFromSeveralPages()
+    {
+        test::TestFixture fixture;
+        fixture.server().clearReports();
+        for (int i = 0; i < 230; ++i)
+            fixture.server().addReport(makeReport(i, 10 + i));
+        ReportTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ReportFilterModel proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        int pages = 0;
+        QVERIFY(load(fixture.api(), model, &pages));
+        QCOMPARE(pages, 3);
+        QCOMPARE(model.rowCount(), 230);
+        QCOMPARE(proxy.rowCount(), 230);
+        QCOMPARE(inserted.count(), 230);
+        int pageRequests = 0;
+        for (const auto &request : fixture.server().requests())
+            pageRequests += request.pathAndQuery.contains(QLatin1String("/reports?")) ? 1 : 0;
+        QCOMPARE(pageRequests, 3);
+        QCOMPARE(model.data(model.index(model.rowOf(QStringLiteral("report_bulk0005")), ReportTableModel::TitleColumn))
+                     .toString(),
+                 QStringLiteral("Bulk report 5"));
+    }
+
+    void refreshUpdatesInPlaceAndDropsVanishedRows()
+    {
+        test::TestFixture fixture;
+        fixture.server().clearReports();
+        for (int i = 0; i < 120; ++i)
+            fixture.server().addReport(makeReport(i, 100));
+        ReportTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(load(fixture.api(), model));
+        QCOMPARE(model.rowCount(), 120);
+        const QPersistentModelIndex kept = model.index(model.rowOf(QStringLiteral("report_bulk0050")), 0);
+
+        fixture.server().clearReports();
+        for (int i = 0; i < 120; i += 2) {
+            sandbox::SandboxReport r = makeReport(i, 100);
+            if (i == 50)
+                r.title = QStringLiteral("Renamed");
+            fixture.server().addReport(r);
+        }
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QVERIFY(load(fixture.api(), model));
+        QCOMPARE(model.rowCount(), 60);
+        QCOMPARE(reset.count(), 0);
+        QVERIFY(kept.isValid());
+        QCOMPARE(kept.data().toString(), QStringLiteral("Renamed"));
+        QVERIFY(!model.contains(QStringLiteral("report_bulk0051")));
+    }
+
+    void failedRefreshKeepsRows()
+    {
+        test::TestFixture fixture;
+        ReportTableModel model;
+        QVERIFY(load(fixture.api(), model));
+        const int rows = model.rowCount();
+        QVERIFY(rows > 30);
+        sandbox::Fault fault;
+        fault.pathContains = QStringLiteral("/reports?");
+        fault.status = 403;
+        fault.body =
+            "{\"error\":true,\"message\":\"Required scope \\\"reports:read\\\" not found in token\",\"code\":403}";
+        fault.times = -1;
+        fixture.server().addFault(fault);
+        QVERIFY(!load(fixture.api(), model));
+        QCOMPARE(model.rowCount(), rows);
+    }
+
+    void filterByTypeAndText()
+    {
+        test::TestFixture fixture; // the demo catalogue: four types of monthly reports and a ledger export
+        ReportTableModel model;
+        QVERIFY(load(fixture.api(), model));
+        ReportFilterModel proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.types(), (QStringList{u"aging"_s, u"collection"_s, u"export"_s, u"financial"_s, u"payments"_s}));
+
+        proxy.setTypeFilter(QStringLiteral("financial"));
+        QVERIFY(proxy.rowCount() > 0);
+        QVERIFY(proxy.rowCount() < model.rowCount());
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            QCOMPARE(proxy.index(row, 0).data(ReportTableModel::TypeRole).toString(), QStringLiteral("financial"));
+
+        proxy.setSearchText(QStringLiteral("  2024 "));
+        for (int row = 0; row < proxy.rowCount(); ++row) {
+            const Report r = proxy.index(row, 0).data(ReportTableModel::ReportRole).value<Report>();
+            QCOMPARE(r.type, QStringLiteral("financial"));
+            QCOMPARE(r.periodFrom.year(), 2024);
+        }
+        QVERIFY(proxy.rowCount() > 0);
+
+        proxy.setTypeFilter({});
+        proxy.setSearchText(QStringLiteral("ledger"));
+        QCOMPARE(proxy.rowCount(), 1);
+        QCOMPARE(proxy.index(0, 0).data(ReportTableModel::IdRole).toString(), QStringLiteral("report_large_256mb"));
+
+        proxy.setSearchText(QStringLiteral("no such report anywhere"));
+        QCOMPARE(proxy.rowCount(), 0);
+        proxy.setSearchText({});
+        QCOMPARE(proxy.rowCount(), model.rowCount());
+    }
+
+    void sortsSizesAndDatesNumerically()
+    {
+        test::TestFixture fixture;
+        fixture.server().clearReports();
+        // As text "9.0 kB" > "10.0 kB" > "2.0 MB"; as numbers the other way round.
+        const QList<qint64> sizes = {2'000'000, 9'000, 10'000, 900, 150'000};
+        for (int i = 0; i < sizes.size(); ++i)
+            fixture.server().addReport(makeReport(i * 7, sizes[i]));
+        ReportTableModel model;
+        QVERIFY(load(fixture.api(), model));
+        ReportFilterModel proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        proxy.sort(ReportTableModel::SizeColumn, Qt::AscendingOrder);
+        QList<qint64> sorted;
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            sorted << proxy.index(row, ReportTableModel::SizeColumn).data(ReportTableModel::SortRole).toLongLong();
+        QCOMPARE(sorted, (QList<qint64>{900, 9'000, 10'000, 150'000, 2'000'000}));
+        QVERIFY(proxy.index(0, ReportTableModel::SizeColumn).data().toString().contains(QLatin1String("900")));
+
+        proxy.sort(ReportTableModel::GeneratedColumn, Qt::DescendingOrder);
+        qint64 previous = std::numeric_limits<qint64>::max();
+        for (int row = 0; row < proxy.rowCount(); ++row) {
+            const qint64 at =
+                proxy.index(row, ReportTableModel::GeneratedColumn).data(ReportTableModel::SortRole).toLongLong();
+            QVERIFY(at <= previous);
+            previous = at;
+        }
+        QCOMPARE(proxy.index(0, 0).data(ReportTableModel::IdRole).toString(), QStringLiteral("report_bulk0028"));
+
+        proxy.sort(ReportTableModel::PeriodColumn, Qt::AscendingOrder);
+        QCOMPARE(proxy.index(0, 0).data(ReportTableModel::IdRole).toString(), QStringLiteral("report_bulk0000"));
+    }
+
+    void displayIsHumanReadable()
+    {
+        ReportTableModel model;
+        Report r;
+        r.id = QStringLiteral("report_x");
+        r.type = QStringLiteral("financial");
+        r.title = QStringLiteral("Financial Summary – March 2024");
+        r.status = QStringLiteral("processing");
+        r.fileSize = 245'760;
+        r.periodFrom = QDate(2024, 3, 1);
+        r.periodTo = QDate(2024, 3, 31);
+        model.upsert(r);
+        QCOMPARE(model.index(0, ReportTableModel::TypeColumn).data().toString(), QStringLiteral("Financial"));
+        QCOMPARE(model.index(0, ReportTableModel::StatusColumn).data().toString(), QStringLiteral("Processing"));
+        QVERIFY(!model.index(0, ReportTableModel::StatusColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
+        QVERIFY(model.index(0, ReportTableModel::PeriodColumn).data().toString().contains(QLatin1String("2024")));
+        QVERIFY(model.index(0, ReportTableModel::SizeColumn).data().toString().contains(QLatin1String("kB")));
+        model.setSavedPath(r.id, QStringLiteral("/tmp/x.pdf"));
+        QCOMPARE(model.index(0, ReportTableModel::StatusColumn).data().toString(), QStringLiteral("Downloaded"));
+    }
+};
+
+QTEST_MAIN(TestReportTableModel)
+#include "tst_reporttablemodel.moc"
