@@ -41,7 +41,7 @@ namespace {
 using State = ReportDownloadJob::State;
 
 /// Widths that fit the demo's titles and the other columns' longest values at the default font.
-constexpr int DefaultWidths[ReportTableModel::ColumnCount] = {340, 100, 130, 120, 90, 140};
+constexpr int DefaultWidths[ReportTableModel::ColumnCount] = {340, 95, 125, 115, 80, 150};
 
 QString fileFilterFor(const QString &mimeType, const QString &extension)
 {
@@ -68,7 +68,7 @@ MainWindow::MainWindow(ApiClient *api, DownloadQueue *queue, Settings *settings,
     m_ui->detailArea->setWidget(m_detail);
     m_ui->splitter->setStretchFactor(0, 3);
     m_ui->splitter->setStretchFactor(1, 1);
-    m_ui->splitter->setSizes({820, 340});
+    m_ui->splitter->setSizes({940, 360});
 
     m_downloads = new DownloadsPanel(queue, launcher, this);
     m_downloadsDock = new QDockWidget(tr("Downloads"), this);
@@ -97,7 +97,10 @@ MainWindow::MainWindow(ApiClient *api, DownloadQueue *queue, Settings *settings,
     heading.setPointSizeF(heading.pointSizeF() * 1.8);
     heading.setBold(true);
     m_ui->welcomeHeading->setFont(heading);
-    m_ui->welcomeText->setMaximumWidth(560);
+    // A fixed width lets the wrapped text claim the height it needs instead of being squeezed by the spacers.
+    m_ui->welcomeText->setFixedWidth(600);
+    m_ui->welcomeText->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Minimum);
+    m_ui->welcomeLayout->setSpacing(14);
     m_ui->signInButton->setToolTip(tr("Use your company's GetBill API access"));
     m_ui->demoButton->setToolTip(tr("Try the application with sample reports served from this computer"));
     connect(m_ui->signInButton, &QPushButton::clicked, this, &MainWindow::signInRequested);
@@ -267,7 +270,7 @@ void MainWindow::restoreState()
 {
     const QByteArray geometry = m_settings->windowGeometry();
     if (geometry.isEmpty() || !restoreGeometry(geometry))
-        resize(1180, 760);
+        resize(1320, 800);
     const QByteArray header = m_settings->tableHeaderState();
     if (!header.isEmpty())
         m_ui->reportTable->horizontalHeader()->restoreState(header);
@@ -295,6 +298,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::showWelcome()
 {
     m_ui->pages->setCurrentWidget(m_ui->welcomePage);
+    m_modeLabel->setText(tr("Not signed in"));
     m_ui->signInButton->setFocus();
 }
 
@@ -302,6 +306,7 @@ void MainWindow::showReports()
 {
     m_ui->pages->setCurrentWidget(m_ui->reportsPage);
     m_ui->reportTable->setFocus();
+    setDemoMode(m_demo); // the status bar names where the reports come from
     if (!m_loadedOnce && !m_listJob)
         refresh();
 }

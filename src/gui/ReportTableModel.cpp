@@ -48,7 +48,8 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         case StatusColumn:
             return row.savedPath.isEmpty() ? ReportFormat::statusText(r.status) : tr("Downloaded");
         case SizeColumn:
-            return r.fileSize >= 0 ? ReportFormat::size(r.fileSize) : QString();
+            // Reports still being generated announce 0 bytes: a blank reads better than "0 bytes".
+            return r.fileSize > 0 || (r.fileSize == 0 && r.isCompleted()) ? ReportFormat::size(r.fileSize) : QString();
         case GeneratedColumn:
             return ReportFormat::dateTime(r.generatedAt);
         }
