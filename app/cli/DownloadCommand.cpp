@@ -2,6 +2,7 @@
 
 #include "Console.h"
 #include "ExitStatus.h"
+#include "download/DownloadHistory.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -9,12 +10,17 @@
 
 namespace getbill::cli {
 
+using State = ReportDownloadJob::State;
+
 DownloadCommand::DownloadCommand(ApiClient *api, Console *console, Settings settings, QObject *parent)
-    : CliCommand(api, console, parent), m_settings(std::move(settings))
+    : CliCommand(api, console, parent), m_settings(std::move(settings)), m_queue(new DownloadQueue(api, this))
 {
     m_settings.jobs = std::max(1, m_settings.jobs);
-    for (const QString &id : std::as_const(m_settings.ids))
-        m_items.append(Item{id, nullptr, {}, false});
+    m_queue->setMaxConcurrent(m_settings.jobs);
+    m_history = std::make_unique<DownloadHistory>(m_settings.historyPath.isEmpty() ? DownloadHistory::defaultPath()
+                                                                                   : m_settings.historyPath);
+    connect(m_queue, &DownloadQueue::itemFinished, this, &DownloadCommand::onItemFinished);
+    connect(m_queue, &QAbstractItemModel::dataChanged, this, &DownloadCommand::onRowsChanged);
 }
 
 DownloadCommand::~DownloadCommand() = default;
@@ -22,62 +28,59 @@ DownloadCommand::~DownloadCommand() = default;
 void DownloadCommand::start()
 {
     m_lastProgress.start();
+    // A history that cannot be read only costs the "downloaded" marks of `list`: say so, download anyway.
+    QString why;
+    if (!m_history->load(&why))
+        console()->message(why);
+    m_queue->setHistory(m_history.get());
+    for (const QString &id : std::as_const(m_settings.ids))
+        m_queue->enqueue(id, m_settings.target);
     finishIfDone(); // no ids: nothing to do
-    while (!isFinished() && m_running < m_settings.jobs && m_next < m_items.size())
-        startNext();
 }
 
-void DownloadCommand::startNext()
+void DownloadCommand::onRowsChanged(const QModelIndex &first, const QModelIndex &last)
 {
-    const int index = m_next++;
-    auto *job = new ReportDownloadJob(api(), m_items[index].id, m_settings.target, this);
-    m_items[index].job = job;
-    ++m_running;
-    connect(job, &Job::finished, this, [this, index] { onItemFinished(index); });
-    connect(job, &Job::progress, this, [this] { showProgress(); });
-    connect(job, &ReportDownloadJob::stateChanged, this,
-            [this, index](ReportDownloadJob::State state) { onStateChanged(index, state); });
-    job->start();
-}
-
-void DownloadCommand::onStateChanged(int index, ReportDownloadJob::State state)
-{
-    const ReportDownloadJob *job = m_items[index].job;
-    if (state != ReportDownloadJob::State::Waiting || !job)
-        return;
-    // A transient failure that will be retried: say so, a long silence looks like a hang.
-    const qint64 ms = std::max<qint64>(0, QDateTime::currentDateTime().msecsTo(job->retryAt()));
-    console()->message(tr("%1 Trying again in %2 s.").arg(userMessage(job->lastError())).arg(ms / 1000.0, 0, 'f', 1));
-}
-
-void DownloadCommand::onItemFinished(int index)
-{
-    Item &item = m_items[index];
-    ReportDownloadJob *job = item.job;
-    item.done = true;
-    --m_running;
-    ++m_finished;
-    if (job->succeeded()) {
-        console()->printLine(QDir::toNativeSeparators(job->targetPath()));
-    } else {
-        item.error = job->error();
-        console()->error(userMessage(item.error));
+    for (int row = first.row(); row <= last.row(); ++row) {
+        const int state = m_queue->data(m_queue->index(row), DownloadQueue::StateRole).toInt();
+        const int before = m_lastState.value(row, -1);
+        m_lastState.insert(row, state);
+        if (state != int(State::Waiting) || before == state) {
+            if (state == int(State::Downloading))
+                showProgress();
+            continue;
+        }
+        // A transient failure that will be retried: say so, a long silence looks like a hang.
+        const ReportDownloadJob *job = m_queue->job(row);
+        if (!job)
+            continue;
+        const QDateTime at = job->retryAt();
+        const qint64 ms = std::max<qint64>(0, QDateTime::currentDateTime().msecsTo(at));
+        console()->message(tr("%1 Trying again in %2 s (waiting until %3).")
+                               .arg(userMessage(job->lastError()))
+                               .arg(ms / 1000.0, 0, 'f', 1)
+                               .arg(QLocale().toString(at.time(), QLocale::ShortFormat)));
     }
-    job->deleteLater();
-    while (m_running < m_settings.jobs && m_next < m_items.size())
-        startNext();
+}
+
+void DownloadCommand::onItemFinished(int row)
+{
+    ++m_finished;
+    if (m_queue->state(row) == State::Done)
+        console()->printLine(QDir::toNativeSeparators(m_queue->targetPath(row)));
+    else if (m_queue->state(row) == State::Failed)
+        console()->error(userMessage(m_queue->error(row)));
     showProgress(true);
     finishIfDone();
 }
 
 void DownloadCommand::finishIfDone()
 {
-    if (m_finished < m_items.size())
+    if (isFinished() || m_finished < m_queue->rowCount())
         return;
     console()->clearProgress();
-    for (const Item &item : std::as_const(m_items)) {
-        if (item.error.isError()) {
-            emitFailure(item.error);
+    for (int row = 0; row < m_queue->rowCount(); ++row) {
+        if (m_queue->state(row) != State::Done) {
+            emitFailure(m_queue->error(row));
             return;
         }
     }
@@ -86,7 +89,7 @@ void DownloadCommand::finishIfDone()
 
 void DownloadCommand::showProgress(bool force)
 {
-    if (!console()->showsProgress() || isFinished() || m_finished == m_items.size())
+    if (!console()->showsProgress() || isFinished() || m_finished == m_queue->rowCount())
         return;
     if (!force && m_lastProgress.elapsed() < 200)
         return;
@@ -94,15 +97,16 @@ void DownloadCommand::showProgress(bool force)
     qint64 received = 0;
     qint64 total = 0;
     double speed = 0;
-    for (const Item &item : std::as_const(m_items)) {
-        if (!item.job || item.done)
+    for (int row = 0; row < m_queue->rowCount(); ++row) {
+        const ReportDownloadJob *job = m_queue->job(row);
+        if (!job)
             continue;
-        received += item.job->bytesReceived();
-        total += std::max<qint64>(0, item.job->totalBytes());
-        speed += item.job->bytesPerSecond();
+        received += job->bytesReceived();
+        total += std::max<qint64>(0, job->totalBytes());
+        speed += job->bytesPerSecond();
     }
     const QLocale locale;
-    QString text = tr("Downloading: %1 of %2 done").arg(m_finished).arg(m_items.size());
+    QString text = tr("Downloading: %1 of %2 done").arg(m_finished).arg(m_queue->rowCount());
     if (total > 0)
         text += tr(", %1 of %2").arg(locale.formattedDataSize(received), locale.formattedDataSize(total));
     if (speed > 0)
@@ -114,13 +118,8 @@ void DownloadCommand::abortWork()
 {
     // Each running job removes its .part when cancelled; disconnected first so that their "Cancelled" is not
     // printed as a failure of its own.
-    for (Item &item : m_items) {
-        if (item.job && !item.done) {
-            item.job->disconnect(this);
-            item.job->cancel();
-        }
-    }
-    m_next = int(m_items.size());
+    m_queue->disconnect(this);
+    m_queue->cancelAll();
     console()->clearProgress();
 }
 

@@ -1,19 +1,26 @@
 #pragma once
 
 #include "CliCommand.h"
+#include "download/DownloadQueue.h"
 #include "download/ReportDownloadJob.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QList>
-#include <QPointer>
 #include <QStringList>
+#include <memory>
+
+namespace getbill {
+class DownloadHistory;
+}
 
 namespace getbill::cli {
 
-/// `download ID... [--output-dir DIR | --output FILE] [--overwrite] [--jobs N]`: runs up to N ReportDownloadJobs at
-/// once and prints the absolute path of each saved file on standard output as soon as it is complete. Every
-/// failure is reported on standard error when it happens; the command ends with the error of the first failed id in
-/// command-line order, so the exit status does not depend on which transfer happened to finish first.
+/// `download ID... [--output-dir DIR | --output FILE] [--overwrite] [--jobs N]`: hands the ids to a DownloadQueue
+/// (the GUI's model, N at once) and prints the absolute path of each saved file on standard output as soon as it is
+/// complete. Every failure is reported on standard error when it happens, every wait before a retry too ("waiting
+/// until 14:05"); the command ends with the error of the first failed id in command-line order, so the exit status
+/// does not depend on which transfer happened to finish first. Saved files are recorded in the download history.
 class DownloadCommand : public CliCommand
 {
     Q_OBJECT
@@ -24,6 +31,8 @@ public:
         /// A folder (with the overwrite flag) for any number of ids, or a file for exactly one.
         DownloadTarget target;
         int jobs = 3;
+        /// Where the download history lives; empty = DownloadHistory::defaultPath().
+        QString historyPath;
     };
 
     DownloadCommand(ApiClient *api, Console *console, Settings settings, QObject *parent = nullptr);
@@ -35,24 +44,15 @@ protected:
     void abortWork() override;
 
 private:
-    struct Item
-    {
-        QString id;
-        QPointer<ReportDownloadJob> job;
-        ApiError error;
-        bool done = false;
-    };
-
-    void startNext();
-    void onItemFinished(int index);
-    void onStateChanged(int index, ReportDownloadJob::State state);
+    void onItemFinished(int row);
+    void onRowsChanged(const QModelIndex &first, const QModelIndex &last);
     void showProgress(bool force = false);
     void finishIfDone();
 
     Settings m_settings;
-    QList<Item> m_items;
-    int m_next = 0;
-    int m_running = 0;
+    std::unique_ptr<DownloadHistory> m_history;
+    DownloadQueue *m_queue;
+    QHash<int, int> m_lastState; ///< per row, to print each wait once
     int m_finished = 0;
     QElapsedTimer m_lastProgress;
 };

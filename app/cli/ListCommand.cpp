@@ -3,6 +3,7 @@
 #include "Console.h"
 #include "ReportFormat.h"
 #include "api/ApiClient.h"
+#include "download/DownloadHistory.h"
 
 #include <QCoreApplication>
 
@@ -44,8 +45,14 @@ void ListCommand::onFinished()
                                ? QCoreApplication::translate("getbill::cli", "No reports.")
                                : QCoreApplication::translate("getbill::cli", "No reports of type %1.").arg(m_type));
     } else {
-        const QStringList lines = ReportFormat::table(reports, QLocale());
-        for (const QString &line : lines)
+        QStringList lines = ReportFormat::table(reports, QLocale());
+        // Reports already saved (the download history of the CLI and the desktop application) are marked.
+        DownloadHistory history(DownloadHistory::defaultPath());
+        history.load();
+        for (qsizetype i = 0; i < reports.size() && i + 1 < lines.size(); ++i)
+            if (history.contains(reports.at(i).id))
+                lines[i + 1] += QLatin1String("  ") + QCoreApplication::translate("getbill::cli", "[downloaded]");
+        for (const QString &line : std::as_const(lines))
             console()->printLine(line);
     }
     emitSuccess();

@@ -479,7 +479,11 @@ private slots:
             QCOMPARE(line.mid(statusColumn, periodColumn - statusColumn).trimmed(), s->status);
             QCOMPARE(line.mid(periodColumn).section(QLatin1Char(' '), 0, 0),
                      s->periodFrom.toString(Qt::ISODate) + QLatin1String("..") + s->periodTo.toString(Qt::ISODate));
-            QCOMPARE(line.mid(titleColumn), s->title);
+            // Reports saved by an earlier case of this run carry the download history's mark after the title.
+            QString title = line.mid(titleColumn);
+            if (title.endsWith(QLatin1String("  [downloaded]")))
+                title.chop(14);
+            QCOMPARE(title, s->title);
             const QString size = line.left(titleColumn).trimmed();
             QVERIFY2(size.endsWith(c.formattedDataSize(s->realSize())), qPrintable(line));
         }

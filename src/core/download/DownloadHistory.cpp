@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QStandardPaths>
 
 namespace getbill {
 
@@ -41,6 +42,12 @@ std::optional<DownloadRecord> fromJson(const QJsonObject &o)
 
 DownloadHistory::DownloadHistory(QString filePath, QObject *parent) : QObject(parent), m_filePath(std::move(filePath))
 {}
+
+QString DownloadHistory::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QLatin1String("/getbill-reports/download-history.json");
+}
 
 bool DownloadHistory::load(QString *error)
 {

@@ -33,6 +33,10 @@ public:
 
     explicit DownloadHistory(QString filePath, QObject *parent = nullptr);
 
+    /// "<generic data folder>/getbill-reports/download-history.json": one history shared by the desktop
+    /// application and the CLI (their own AppDataLocation folders differ by application name).
+    static QString defaultPath();
+
     /// Reads the file; a missing file is an empty history. A damaged file is left as it is (renamed to
     /// "<file>.bad") and the history starts empty; false with `error` then.
     bool load(QString *error = nullptr);
