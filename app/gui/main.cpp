@@ -9,9 +9,12 @@
 #include "ReportLink.h"
 #include "SaveLocationChooser.h"
 #include "Settings.h"
+#include "SignInDialog.h"
 #include "SingleInstance.h"
 #include "api/ApiClient.h"
 #include "api/NetworkOptions.h"
+#include "auth/Account.h"
+#include "auth/KeychainSecretStore.h"
 #include "auth/TokenProvider.h"
 #include "download/DownloadQueue.h"
 
@@ -38,6 +41,13 @@ QString applyNetworkOptions(ApiClient &api, const Settings &settings)
         return error;
     api.setOptions(options);
     return {};
+}
+
+/// What the welcome page says when the keychain could not be read: the store's own words, and the way out.
+QString keychainProblem(const SecretStore::Result &result)
+{
+    return QApplication::translate("main", "%1 You can sign in and keep the credential for this session only.")
+        .arg(result.message);
 }
 
 } // namespace
@@ -80,7 +90,10 @@ int main(int argc, char *argv[])
     QSettings store;
     Settings settings(&store);
     QNetworkAccessManager network;
+    // Three ways to a token: GETBILL_TOKEN (scripts, CI), the demo's, or the account kept in the keychain.
     StaticToken token(qEnvironmentVariable("GETBILL_TOKEN"));
+    KeychainSecretStore keychain;
+    Account account(&keychain, &network);
     ApiClient api(&network, &token);
 
     QUrl apiUrl = settings.apiUrl();
@@ -96,6 +109,10 @@ int main(int argc, char *argv[])
         return 2;
     }
     const QString networkError = applyNetworkOptions(api, settings);
+    account.setApiUrl(api.baseUrl());
+    if (qEnvironmentVariableIsSet("GETBILL_TOKEN_URL"))
+        account.setTokenUrl(QUrl(qEnvironmentVariable("GETBILL_TOKEN_URL"), QUrl::StrictMode));
+    account.setOptions(api.options());
 
     DownloadQueue queue(&api);
     queue.setMaxConcurrent(settings.maxConcurrentDownloads());
@@ -113,24 +130,65 @@ int main(int argc, char *argv[])
         }
         api.setBaseUrl(demo.apiUrl());
         token.setToken(gui::DemoSandbox::token());
+        api.setTokens(&token);
         window.setDemoMode(true);
         window.showReports();
     };
     QObject::connect(&window, &gui::MainWindow::demoRequested, &window, startDemo);
 
-    // Connection point for signing in: the SignInDialog (helper "auth") is opened here and, once it succeeds,
-    // the window leaves demo mode and shows the account's reports.
+    // Signing in tests the credential against the API before keeping it; the window then shows that account's
+    // reports (leaving demo mode), and the API address it was tested against becomes the setting.
     QObject::connect(&window, &gui::MainWindow::signInRequested, &window, [&] {
-        window.messageBar()->showInformation(QApplication::translate(
-            "main", "Set GETBILL_TOKEN to your access token and start the application again to sign in."));
+        if (window.isDemoMode())
+            api.setBaseUrl(settings.apiUrl().isEmpty() ? ApiClient::defaultBaseUrl() : settings.apiUrl());
+        account.setOptions(api.options());
+        gui::SignInDialog dialog(&account, &api, &window);
+        QObject::connect(&dialog, &gui::SignInDialog::signedIn, &window, [&] {
+            api.setTokens(&account);
+            settings.setApiUrl(account.apiUrl());
+            window.setDemoMode(false);
+            window.messageBar()->dismiss();
+            window.showReports();
+        });
+        QObject::connect(&dialog, &gui::SignInDialog::signedOut, &window, [&] {
+            api.setTokens(&account);
+            window.setDemoMode(false);
+            window.showWelcome();
+        });
+        dialog.exec();
+    });
+    // GetBill stopped accepting the account (revoked client, expired token): say so and offer to sign in again.
+    QObject::connect(&account, &Account::signedOut, &window, [&](const ApiError &reason) {
+        window.messageBar()->showMessage(
+            gui::MessageBar::Level::Error,
+            QApplication::translate("main", "You were signed out: %1").arg(reason.message()),
+            QApplication::translate("main", "Sign in…"), [&window] { emit window.signInRequested(); });
     });
 
     QObject::connect(&window, &gui::MainWindow::settingsChanged, &window, [&] {
-        if (!window.isDemoMode()) {
-            const QUrl url = settings.apiUrl();
-            api.setBaseUrl(url.isEmpty() ? ApiClient::defaultBaseUrl() : url);
-        }
         const QString error = applyNetworkOptions(api, settings);
+        if (!window.isDemoMode()) {
+            const QUrl url = settings.apiUrl().isEmpty() ? ApiClient::defaultBaseUrl() : settings.apiUrl();
+            // Another API is another account: its credential is looked up under that API's key.
+            if (url != account.apiUrl() && api.tokens() == &account) {
+                api.setBaseUrl(url);
+                account.setApiUrl(url);
+                account.load(&window, [&](const SecretStore::Result &result) {
+                    if (result.status == SecretStore::Result::Status::Ok) {
+                        window.refresh();
+                        return;
+                    }
+                    window.showWelcome();
+                    if (result.status != SecretStore::Result::Status::NotFound)
+                        window.messageBar()->showError(keychainProblem(result));
+                });
+            } else {
+                api.setBaseUrl(url);
+            }
+        }
+        account.setOptions(api.options());
+        // New CAs must be checked afresh: Qt would resume TLS sessions verified under the old ones.
+        network.clearConnectionCache();
         if (!error.isEmpty())
             window.messageBar()->showError(error);
         if (!window.isShowingWelcome())
@@ -146,14 +204,25 @@ int main(int argc, char *argv[])
             window.openReportIds(ids);
     });
 
-    // Until the Account class lands: an account is a token in the environment or an explicit API address.
-    const bool hasAccount = token.hasToken() || parser.isSet(apiUrlOption);
-    if (parser.isSet(demoOption))
+    if (parser.isSet(demoOption)) {
         startDemo();
-    else if (hasAccount)
+    } else if (token.hasToken()) {
         window.showReports();
-    else
+    } else {
+        // The keychain answers asynchronously (it may even ask the user to unlock it): the window shows the
+        // welcome page meanwhile and switches to the reports once the saved account is back.
         window.showWelcome();
+        account.load(&window, [&](const SecretStore::Result &result) {
+            if (window.isDemoMode())
+                return;
+            if (result.status == SecretStore::Result::Status::Ok) {
+                api.setTokens(&account);
+                window.showReports();
+            } else if (result.status != SecretStore::Result::Status::NotFound) {
+                window.messageBar()->showError(keychainProblem(result));
+            }
+        });
+    }
     window.show();
 
     const QStringList ids = ReportLink::idsFromArguments(handOver);

@@ -39,6 +39,8 @@ public:
     const NetworkOptions &options() const { return m_options; }
     QNetworkAccessManager *network() const { return m_network; }
     TokenProvider *tokens() const { return m_tokens; }
+    /// Switches credentials (demo token, the signed-in account, GETBILL_TOKEN); calls under way keep theirs.
+    void setTokens(TokenProvider *tokens) { m_tokens = tokens; }
     /// From the last API answer that carried the headers.
     RateLimit rateLimit() const { return m_rateLimit; }
 
