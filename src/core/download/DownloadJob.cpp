@@ -12,6 +12,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QStorageInfo>
+#include <cerrno>
+#include <cstring>
 
 namespace getbill {
 
@@ -19,6 +21,18 @@ namespace {
 QString size(qint64 bytes)
 {
     return QLocale().formattedDataSize(bytes);
+}
+
+/// QFile says "Unknown error" for a short write; the system's reason (disk full, file too large) helps more.
+QString writeError(int savedErrno, const QFile &file)
+{
+    bool known = savedErrno == ENOSPC || savedErrno == EFBIG || savedErrno == EIO;
+#ifdef EDQUOT
+    known = known || savedErrno == EDQUOT;
+#endif
+    if (known)
+        return QString::fromLocal8Bit(std::strerror(savedErrno)) + QLatin1Char('.');
+    return file.errorString();
 }
 } // namespace
 
@@ -282,8 +296,10 @@ void DownloadJob::onReadyRead()
         return;
     }
     if (m_part.write(chunk) != chunk.size()) {
-        fail(ApiError(ApiError::Kind::LocalFile,
-                      tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), m_part.errorString())));
+        const int savedErrno = errno;
+        fail(ApiError(
+            ApiError::Kind::LocalFile,
+            tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), writeError(savedErrno, m_part))));
         return;
     }
     m_hash.addData(chunk);
@@ -380,8 +396,10 @@ void DownloadJob::onFinished()
     m_reply.reset();
     emit verifying();
     if (!m_part.flush() || !FileCommit::syncToDisk(m_part.handle())) {
-        fail(ApiError(ApiError::Kind::LocalFile,
-                      tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), m_part.errorString())));
+        const int savedErrno = errno;
+        fail(ApiError(
+            ApiError::Kind::LocalFile,
+            tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), writeError(savedErrno, m_part))));
         return;
     }
     m_part.close();
