@@ -111,7 +111,9 @@ QString sanitize(const QString &serverName, const QString &reportId, const QStri
         const char32_t ch = char32_t(c);
         clean += QString::fromUcs4(&ch, 1);
     }
-    clean = trimEnds(clean.simplified());
+    // Bounded before the extension check: cutting a long name can drop a "suffix" that was not one, and the
+    // result must not gain a ".bin" only when sanitised a second time (found by fuzz_safefilename).
+    clean = bound(trimEnds(clean.simplified()));
 
     if (clean.isEmpty()) {
         // Fall back to "<id>.<ext>", itself sanitised: ids are opaque too.

@@ -1,0 +1,42 @@
+// Inputs the fuzzers of fuzz/ found, kept as plain tests so that the fixes stay fixed without a fuzzing build.
+#include "download/SafeFileName.h"
+
+#include <QTest>
+
+using namespace getbill;
+
+class TestFuzzRegressions : public QObject
+{
+    Q_OBJECT
+private slots:
+    void longNameWithAFarDotIsStable();
+    void longNameKeepsItsShortExtension();
+};
+
+void TestFuzzRegressions::longNameWithAFarDotIsStable()
+{
+    // The last dot is past the 200-byte cut and 21 characters from the end (too far to be an extension that
+    // bounding keeps). It used to suppress the MIME extension, then be cut away, so a second pass added ".bin".
+    const QString name = QString(250, QLatin1Char('a')) + QLatin1Char('.') + QString(20, QLatin1Char('b'));
+    const QString once = SafeFileName::sanitize(name, QStringLiteral("report_x"), QStringLiteral("text/plain"));
+    QCOMPARE(once, QString(196, QLatin1Char('a')) + QStringLiteral(".bin"));
+    QCOMPARE(SafeFileName::sanitize(once, QStringLiteral("report_x"), QStringLiteral("text/plain")), once);
+    QVERIFY(once.toUtf8().size() <= SafeFileName::maxBytes);
+
+    const QString noDot = QString(300, QLatin1Char('c'));
+    const QString bounded = SafeFileName::sanitize(noDot, QStringLiteral("report_x"), QStringLiteral("text/csv"));
+    QCOMPARE(bounded, QString(196, QLatin1Char('c')) + QStringLiteral(".csv"));
+    QCOMPARE(SafeFileName::sanitize(bounded, QStringLiteral("report_x"), QStringLiteral("text/csv")), bounded);
+}
+
+void TestFuzzRegressions::longNameKeepsItsShortExtension()
+{
+    const QString name = QString(300, QChar(0x00e9)) + QStringLiteral(".pdf"); // 2 UTF-8 bytes each
+    const QString once = SafeFileName::sanitize(name, QStringLiteral("report_y"), QStringLiteral("application/pdf"));
+    QVERIFY(once.endsWith(QLatin1String(".pdf")));
+    QVERIFY(once.toUtf8().size() <= SafeFileName::maxBytes);
+    QCOMPARE(SafeFileName::sanitize(once, QStringLiteral("report_y"), QStringLiteral("application/pdf")), once);
+}
+
+QTEST_APPLESS_MAIN(TestFuzzRegressions)
+#include "tst_fuzzregressions.moc"
