@@ -113,7 +113,9 @@ QString sanitize(const QString &serverName, const QString &reportId, const QStri
     }
     // Bounded before the extension check: cutting a long name can drop a "suffix" that was not one, and the
     // result must not gain a ".bin" only when sanitised a second time (found by fuzz_safefilename).
-    clean = bound(trimEnds(clean.simplified()));
+    // Removing characters can leave a sequence that composes differently: normalise again, or the name would
+    // change when sanitised a second time (found by fuzz_safefilename).
+    clean = bound(trimEnds(clean.normalized(QString::NormalizationForm_C).simplified()));
 
     if (clean.isEmpty()) {
         // Fall back to "<id>.<ext>", itself sanitised: ids are opaque too.
