@@ -72,8 +72,8 @@ QStringList table(const QList<Report> &reports, const QLocale &locale)
     QList<QStringList> rows;
     rows.reserve(reports.size());
     for (const Report &r : reports)
-        rows.append({printable(r.id), printable(r.type), printable(r.status), period(r), size(r.fileSize, locale),
-                     printable(r.title)});
+        rows.append({printable(r.id), printable(r.type), printable(r.status), period(r),
+                     size(r.fileSize > 0 || r.canDownload() ? r.fileSize : -1, locale), printable(r.title)});
 
     // Widths of every column but the last: the title runs to the end of the line.
     QList<qsizetype> widths(header.size() - 1, 0);

@@ -59,7 +59,7 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationDomain(QStringLiteral("getbill.io"));
     QApplication::setApplicationName(QStringLiteral("GetBill Reports"));
     QApplication::setApplicationVersion(QStringLiteral(GETBILL_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("getbill-reports"));
+    QApplication::setDesktopFileName(QStringLiteral("io.getbill.Reports"));
     QApplication::setWindowIcon(gui::ReportFormat::applicationIcon());
 
     QCommandLineParser parser;
