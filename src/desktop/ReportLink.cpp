@@ -59,7 +59,8 @@ bool looksLikeBareId(const QString &token)
 
 bool ReportLink::isValidId(const QString &id)
 {
-    static const QRegularExpression shape(QStringLiteral("^[A-Za-z0-9_-]+$"));
+    // anchoredPattern: "^...$" would accept a trailing newline ("report_a\n"), found by fuzz_reportlink.
+    static const QRegularExpression shape(QRegularExpression::anchoredPattern(QStringLiteral("[A-Za-z0-9_-]+")));
     return !id.isEmpty() && id.size() <= maxIdLength && shape.match(id).hasMatch();
 }
 

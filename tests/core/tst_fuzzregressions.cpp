@@ -1,4 +1,5 @@
 // Inputs the fuzzers of fuzz/ found, kept as plain tests so that the fixes stay fixed without a fuzzing build.
+#include "ReportLink.h"
 #include "download/SafeFileName.h"
 
 #include <QTest>
@@ -12,6 +13,7 @@ private slots:
     void longNameWithAFarDotIsStable();
     void longNameKeepsItsShortExtension();
     void removedCharactersDoNotLeaveUnnormalisedText();
+    void idWithTrailingNewlineIsNotAnId();
 };
 
 void TestFuzzRegressions::longNameWithAFarDotIsStable()
@@ -51,6 +53,16 @@ void TestFuzzRegressions::removedCharactersDoNotLeaveUnnormalisedText()
         "\x01\x01.\xd1\x87\xcf\x8f\xdb\x87\x01.\xd1\x87\xcf\x8f\xdb\x99\xab\xd9\x8b\xd1\x01.\xd1\x87\xcf<\t");
     const QString fuzzed = SafeFileName::sanitize(QString::fromUtf8(found), QStringLiteral("report_z"), {});
     QCOMPARE(SafeFileName::sanitize(fuzzed, QStringLiteral("report_z"), {}), fuzzed);
+}
+
+void TestFuzzRegressions::idWithTrailingNewlineIsNotAnId()
+{
+    // fuzz_reportlink: "^...$" let "reX123\n" pass as an id, and "?report_id=report_a%0A" give one with a newline.
+    QVERIFY(!ReportLink::isValidId(QStringLiteral("reX123\n")));
+    QVERIFY(ReportLink::isValidId(QStringLiteral("reX123")));
+    QCOMPARE(ReportLink::idFromUrl(QUrl(QStringLiteral("https://getbill.io/dashboard?report_id=report_a%0A"))),
+             QString());
+    QCOMPARE(ReportLink::idsFromText(QStringLiteral("report_a\n")), QStringList{QStringLiteral("report_a")});
 }
 
 QTEST_APPLESS_MAIN(TestFuzzRegressions)
