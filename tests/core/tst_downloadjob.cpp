@@ -261,7 +261,7 @@ void TestDownloadJob::cancelLeavesNothing()
     job.start();
     QVERIFY(progress.wait(10'000));
     QCOMPARE(job.state(), ReportDownloadJob::State::Downloading);
-    QVERIFY(QFileInfo::exists(QDir(f.folder()).filePath(QStringLiteral("report_big.csv.part"))));
+    QTRY_VERIFY(QFileInfo::exists(QDir(f.folder()).filePath(QStringLiteral("report_big.csv.part"))));
     QSignalSpy finished(&job, &Job::finished);
     job.cancel();
     QCOMPARE(finished.size(), 1);

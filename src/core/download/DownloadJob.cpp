@@ -2,6 +2,7 @@
 
 #include "api/UrlPolicy.h"
 #include "download/FileCommit.h"
+#include "download/PartWriter.h"
 #include "download/PartialDownload.h"
 
 #include <QCoreApplication>
@@ -12,8 +13,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QStorageInfo>
-#include <cerrno>
-#include <cstring>
+#include <QThread>
 
 namespace getbill {
 
@@ -23,17 +23,6 @@ QString size(qint64 bytes)
     return QLocale().formattedDataSize(bytes);
 }
 
-/// QFile says "Unknown error" for a short write; the system's reason (disk full, file too large) helps more.
-QString writeError(int savedErrno, const QFile &file)
-{
-    bool known = savedErrno == ENOSPC || savedErrno == EFBIG || savedErrno == EIO;
-#ifdef EDQUOT
-    known = known || savedErrno == EDQUOT;
-#endif
-    if (known)
-        return QString::fromLocal8Bit(std::strerror(savedErrno)) + QLatin1Char('.');
-    return file.errorString();
-}
 } // namespace
 
 DownloadJob::DownloadJob(QNetworkAccessManager *network, const NetworkOptions &options, DownloadTicket ticket,
@@ -48,8 +37,10 @@ DownloadJob::~DownloadJob()
         m_stopped = true;
         if (m_reply)
             m_reply->abort();
+        stopWriter();
         releasePart();
     }
+    stopWriter();
 }
 
 void DownloadJob::start()
@@ -100,28 +91,67 @@ void DownloadJob::start()
     // <target>.part is a leftover of ours (we hold the lock) and is replaced.
     const std::optional<PartialDownload> meta = PartialDownload::load(m_targetPath);
     const qint64 partSize = QFileInfo(partPath()).size();
+    qint64 resume = 0;
     if (meta && meta->reportId == m_ticket.id && meta->fileSize == m_ticket.fileSize && partSize > 0 &&
         partSize < m_ticket.fileSize) {
-        m_part.setFileName(partPath());
-        if (m_part.open(QIODevice::ReadWrite) && m_hash.addData(&m_part) && m_part.pos() == partSize) {
-            m_resumedFrom = m_received = partSize;
-            m_etag = meta->etag;
-        } else {
-            m_part.close();
-            m_hash.reset();
-        }
-    }
-    if (!m_part.isOpen()) {
+        resume = partSize;
+        m_etag = meta->etag;
+    } else {
         PartialDownload::discard(m_targetPath);
-        m_part.setFileName(partPath());
-        if (!m_part.open(QIODevice::WriteOnly | QIODevice::NewOnly)) {
-            fail(ApiError(
-                ApiError::Kind::LocalFile,
-                tr("Cannot write in the folder %1: %2").arg(QDir::toNativeSeparators(folder), m_part.errorString())));
-            return;
-        }
     }
+    startWriter();
+    // Re-hashing a long .part takes a while: the writer does it, and the download goes on in onPartOpened().
+    QMetaObject::invokeMethod(
+        m_writer, [writer = m_writer, resume] { writer->open(resume); }, Qt::QueuedConnection);
+}
+
+void DownloadJob::startWriter()
+{
+    m_writerThread = std::make_unique<QThread>();
+    m_writerThread->setObjectName(QStringLiteral("PartWriter"));
+    m_writer = new PartWriter(partPath());
+    m_writer->moveToThread(m_writerThread.get());
+    connect(m_writerThread.get(), &QThread::finished, m_writer, &QObject::deleteLater);
+    connect(m_writer, &PartWriter::opened, this, &DownloadJob::onPartOpened);
+    connect(m_writer, &PartWriter::written, this, &DownloadJob::onWritten);
+    connect(m_writer, &PartWriter::writeFailed, this, [this](const QString &error) {
+        if (!m_stopped)
+            fail(ApiError(ApiError::Kind::LocalFile,
+                          tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), error)));
+    });
+    connect(m_writer, &PartWriter::finished, this, &DownloadJob::onPartFinished);
+    m_writerThread->start();
+}
+
+void DownloadJob::stopWriter()
+{
+    if (!m_writerThread)
+        return;
+    m_writer->disconnect(this);
+    // Runs after every write queued before it: once it returns, the file holds all it was given and is closed.
+    QMetaObject::invokeMethod(m_writer, &PartWriter::close, Qt::BlockingQueuedConnection);
+    m_writerThread->quit();
+    m_writerThread->wait();
+    m_writerThread.reset();
+    m_writer = nullptr;
+    m_partOpen = false;
+}
+
+void DownloadJob::onPartOpened(qint64 resumedBytes, const QString &error)
+{
+    if (m_stopped)
+        return;
+    const QString folder = QFileInfo(m_targetPath).absolutePath();
+    if (!error.isEmpty()) {
+        fail(ApiError(ApiError::Kind::LocalFile,
+                      tr("Cannot write in the folder %1: %2").arg(QDir::toNativeSeparators(folder), error)));
+        return;
+    }
+    m_partOpen = true;
     m_ownsPart = true;
+    m_resumedFrom = m_received = m_written = resumedBytes;
+    if (resumedBytes == 0)
+        m_etag.clear();
     const qint64 needed = m_ticket.fileSize - m_received;
     const QStorageInfo storage(folder);
     if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < needed) {
@@ -137,6 +167,27 @@ void DownloadJob::start()
     }
     m_rate.start(m_received);
     get(m_ticket.downloadUrl);
+}
+
+void DownloadJob::onWritten(int generation, qint64 total)
+{
+    if (m_stopped || generation != m_generation)
+        return;
+    m_written = total;
+    // Reading paused while too much waited for the disk: the reply kept the rest (and TCP held the server back).
+    if (!m_bodyComplete && m_reply && m_reply->bytesAvailable() > 0)
+        onReadyRead();
+    maybeFinalize();
+}
+
+void DownloadJob::truncatePart()
+{
+    ++m_generation;
+    QMetaObject::invokeMethod(m_writer, &PartWriter::truncate, Qt::QueuedConnection);
+    m_received = 0;
+    m_written = 0;
+    m_resumedFrom = 0;
+    m_rate.start(0);
 }
 
 void DownloadJob::get(const QUrl &url)
@@ -223,13 +274,8 @@ bool DownloadJob::acceptResponse(int status)
 {
     if (status == 200 && m_rangeRequested) {
         // The server ignored the Range, or the file changed (If-Range): what comes is the whole file.
-        m_part.resize(0);
-        m_part.seek(0);
-        m_hash.reset();
-        m_received = 0;
-        m_resumedFrom = 0;
+        truncatePart();
         m_rangeRequested = false;
-        m_rate.start(0);
     }
     if (status == 206) {
         qint64 first = -1, last = -1, total = -1;
@@ -271,12 +317,7 @@ void DownloadJob::restartFromZero()
     m_reply->disconnect(this);
     m_reply->abort();
     m_reply.reset();
-    m_part.resize(0);
-    m_part.seek(0);
-    m_hash.reset();
-    m_received = 0;
-    m_resumedFrom = 0;
-    m_rate.start(0);
+    truncatePart();
     get(m_currentUrl);
 }
 
@@ -286,26 +327,27 @@ void DownloadJob::onReadyRead()
         return;
     if (!m_responseAccepted)
         onMetaData();
-    if (m_stopped || !m_responseAccepted)
+    if (m_stopped || !m_responseAccepted || m_received - m_written >= maxUnwrittenBytes)
         return;
-    const QByteArray chunk = m_reply->read(m_reply->bytesAvailable());
+    takeChunk(m_reply->read(m_reply->bytesAvailable()));
+}
+
+bool DownloadJob::takeChunk(const QByteArray &chunk)
+{
+    if (chunk.isEmpty())
+        return true;
     if (m_received + chunk.size() > m_ticket.fileSize) {
         fail(ApiError(ApiError::Kind::Integrity,
                       tr("The download server sent more than the %1 bytes GetBill announced; the file was not saved.")
                           .arg(m_ticket.fileSize)));
-        return;
+        return false;
     }
-    if (m_part.write(chunk) != chunk.size()) {
-        const int savedErrno = errno;
-        fail(ApiError(
-            ApiError::Kind::LocalFile,
-            tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), writeError(savedErrno, m_part))));
-        return;
-    }
-    m_hash.addData(chunk);
+    QMetaObject::invokeMethod(
+        m_writer, [writer = m_writer, chunk] { writer->write(chunk); }, Qt::QueuedConnection);
     m_received += chunk.size();
     m_rate.update(m_received);
     emit progress(m_received, m_ticket.fileSize);
+    return true;
 }
 
 ApiError DownloadJob::transferError() const
@@ -381,9 +423,8 @@ void DownloadJob::onFinished()
                       tr("The download server %1 answered HTTP %2.").arg(m_currentUrl.host()).arg(status), status));
         return;
     }
-    if (m_reply->bytesAvailable() > 0)
-        onReadyRead();
-    if (isFinished())
+    // What the reply still holds is taken whatever waits for the disk: at most its bounded read buffer.
+    if (!takeChunk(m_reply->readAll()))
         return;
     if (m_received != m_ticket.fileSize) {
         // The announced length matched (checked on the headers), so the connection ended early: worth resuming.
@@ -394,16 +435,30 @@ void DownloadJob::onFinished()
         return;
     }
     m_reply.reset();
+    m_bodyComplete = true;
     emit verifying();
-    if (!m_part.flush() || !FileCommit::syncToDisk(m_part.handle())) {
-        const int savedErrno = errno;
-        fail(ApiError(
-            ApiError::Kind::LocalFile,
-            tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), writeError(savedErrno, m_part))));
+    maybeFinalize();
+}
+
+void DownloadJob::maybeFinalize()
+{
+    if (!m_bodyComplete || m_finalizing || m_written != m_received)
+        return;
+    // Flushing and syncing hundreds of MiB can take a second: the writer does it, the event loop stays free.
+    m_finalizing = true;
+    QMetaObject::invokeMethod(m_writer, &PartWriter::finish, Qt::QueuedConnection);
+}
+
+void DownloadJob::onPartFinished(const QByteArray &digest, const QString &error)
+{
+    if (m_stopped)
+        return;
+    stopWriter();
+    if (!error.isEmpty()) {
+        fail(ApiError(ApiError::Kind::LocalFile,
+                      tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), error)));
         return;
     }
-    m_part.close();
-    const QByteArray digest = m_hash.result();
     m_sha256 = QString::fromLatin1(digest.toHex());
     if (!m_expectedSha256.isEmpty()) {
         if (m_expectedSha256 != digest) {
@@ -448,9 +503,9 @@ void DownloadJob::fail(const ApiError &error)
         m_reply.reset();
     }
     // Bytes already on disk are worth keeping when the next attempt can continue after them.
-    if (m_part.isOpen() && m_received > 0 && isResumable(error)) {
-        m_part.flush();
-        m_part.close();
+    const bool keep = m_partOpen && m_received > 0 && isResumable(error);
+    stopWriter();
+    if (keep) {
         m_ownsPart = false;
         m_keptPartial = true;
         m_lock.reset();
@@ -462,7 +517,7 @@ void DownloadJob::fail(const ApiError &error)
 
 void DownloadJob::discardPart()
 {
-    m_part.close();
+    stopWriter();
     if (m_ownsPart) {
         m_ownsPart = false;
         PartialDownload::discard(m_targetPath);

@@ -5,16 +5,17 @@
 #include "api/Report.h"
 #include "download/TransferRate.h"
 
-#include <QCryptographicHash>
-#include <QFile>
 #include <QScopedPointer>
 #include <memory>
 
 class QNetworkAccessManager;
 class QNetworkReply;
 class QLockFile;
+class QThread;
 
 namespace getbill {
+
+class PartWriter;
 
 /// Streams one signed download URL to `targetPath`. The body goes to "<target>.part" as it arrives (bounded read
 /// buffer, no Authorization, no cookies, identity encoding), its size (and the server's checksum, when it sends
@@ -24,6 +25,8 @@ namespace getbill {
 /// Cancel, a size or checksum mismatch and refusals remove the .part; a transient failure (network, stall, 5xx,
 /// refused link) keeps it for the next attempt (keptPartial()). An existing target is only replaced when
 /// overwrite was chosen. A lock file beside the target keeps two jobs from writing the same .part.
+/// The file itself is written, hashed and synced by a PartWriter in a worker thread: the caller's event loop
+/// (the GUI's) only moves chunks, and at most maxUnwrittenBytes wait for the disk at any time.
 class DownloadJob : public Job
 {
     Q_OBJECT
@@ -58,6 +61,8 @@ signals:
 
 public:
     static constexpr int maxRedirects = 5;
+    /// Received bytes not yet on disk before reading from the network pauses (TCP then slows the server down).
+    static constexpr qint64 maxUnwrittenBytes = 8 * 1024 * 1024;
 
 protected:
     void abortWork() override;
@@ -67,6 +72,15 @@ private:
     void onMetaData();
     void onReadyRead();
     void onFinished();
+    bool takeChunk(const QByteArray &chunk);
+    void startWriter();
+    /// Lets the writer finish what was queued, closes the file and ends its thread (blocking, briefly).
+    void stopWriter();
+    void onPartOpened(qint64 resumedBytes, const QString &error);
+    void onWritten(int generation, qint64 total);
+    void maybeFinalize();
+    void onPartFinished(const QByteArray &digest, const QString &error);
+    void truncatePart();
     void fail(const ApiError &error);
     void discardPart();
     void releasePart();
@@ -79,14 +93,19 @@ private:
     DownloadTicket m_ticket;
     QString m_targetPath;
     bool m_overwrite = false;
-    QFile m_part;
+    std::unique_ptr<QThread> m_writerThread;
+    PartWriter *m_writer = nullptr; ///< lives in m_writerThread
+    bool m_partOpen = false;
+    qint64 m_written = 0; ///< bytes the writer has put in the file (acknowledged)
+    int m_generation = 0; ///< truncations requested: acknowledgements of older content are ignored
+    bool m_bodyComplete = false;
+    bool m_finalizing = false;
     QScopedPointer<QNetworkReply, QScopedPointerDeleteLater> m_reply;
     QUrl m_currentUrl;
     int m_redirects = 0;
     qint64 m_received = 0;
     bool m_stopped = false;
     TransferRate m_rate;
-    QCryptographicHash m_hash{QCryptographicHash::Sha256};
     QString m_sha256;
     std::unique_ptr<QLockFile> m_lock;
     QString m_etag;
