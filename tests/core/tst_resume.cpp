@@ -108,12 +108,14 @@ void TestResume::cutTransferResumesWithRangeAndIfRange()
     QCOMPARE(job->attempts(), 2);
     QCOMPARE(readFile(job->targetPath()), f.server().contentOf(QStringLiteral("report_cut")));
     const auto requests = downloadRequests(f.server());
-    QCOMPARE(requests.size(), 2);
-    QVERIFY(!requests.at(0).headers.contains("range"));
-    // Whatever arrived before the cut was kept: the second request asks only for the rest.
-    const QByteArray range = requests.at(1).headers.value("range");
+    // Two requests, or three when Qt itself re-sent one on a connection the server had just closed (seen under
+    // a loaded CI machine): the first asks for everything, the last only for the rest.
+    QVERIFY2(requests.size() == 2 || requests.size() == 3, qPrintable(QString::number(requests.size())));
+    QVERIFY(!requests.first().headers.contains("range"));
+    // Whatever arrived before the cut was kept: the last request asks only for the rest.
+    const QByteArray range = requests.last().headers.value("range");
     QVERIFY2(range.startsWith("bytes=") && range.mid(6).chopped(1).toLongLong() > 0, range.constData());
-    QCOMPARE(requests.at(1).headers.value("if-range"), f.server().etagOf(QStringLiteral("report_cut")));
+    QCOMPARE(requests.last().headers.value("if-range"), f.server().etagOf(QStringLiteral("report_cut")));
     QCOMPARE(f.files(), QStringList{QStringLiteral("report_cut.csv")});
     QCOMPARE(
         job->record().sha256,
