@@ -16,6 +16,7 @@
 #include "auth/Account.h"
 #include "auth/KeychainSecretStore.h"
 #include "auth/TokenProvider.h"
+#include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
 
 #include <QApplication>
@@ -114,13 +115,35 @@ int main(int argc, char *argv[])
         account.setTokenUrl(QUrl(qEnvironmentVariable("GETBILL_TOKEN_URL"), QUrl::StrictMode));
     account.setOptions(api.options());
 
+    // One history for the window and the CLI: what was saved where, shown on the report rows.
+    DownloadHistory history(DownloadHistory::defaultPath());
+    QString historyError;
+    history.load(&historyError);
     DownloadQueue queue(&api);
     queue.setMaxConcurrent(settings.maxConcurrentDownloads());
+    queue.setHistory(&history);
     gui::NativeSaveLocationChooser chooser;
     gui::DesktopFileLauncher launcher;
     gui::MainWindow window(&api, &queue, &settings, &chooser, &launcher);
+    window.setHistory(&history);
     if (!networkError.isEmpty())
         window.messageBar()->showError(networkError);
+    else if (!historyError.isEmpty())
+        window.messageBar()->showMessage(gui::MessageBar::Level::Warning, historyError);
+    // A download cut short by a crash or a power cut left a .part beside its target: continue it, or clean up
+    // what cannot be continued — once there is a credential to fetch fresh links with, never before (a failed
+    // attempt would delete what can still be resumed).
+    bool recovered = false;
+    auto recoverLeftovers = [&] {
+        if (recovered)
+            return;
+        recovered = true;
+        QStringList folders{settings.downloadFolder(), settings.lastSaveFolder()};
+        folders.removeDuplicates();
+        for (const QString &folder : std::as_const(folders))
+            if (!folder.isEmpty())
+                queue.recoverPartials(folder);
+    };
 
     auto startDemo = [&] {
         QString error;
@@ -133,6 +156,7 @@ int main(int argc, char *argv[])
         api.setTokens(&token);
         window.setDemoMode(true);
         window.showReports();
+        recoverLeftovers();
     };
     QObject::connect(&window, &gui::MainWindow::demoRequested, &window, startDemo);
 
@@ -149,6 +173,7 @@ int main(int argc, char *argv[])
             window.setDemoMode(false);
             window.messageBar()->dismiss();
             window.showReports();
+            recoverLeftovers();
         });
         QObject::connect(&dialog, &gui::SignInDialog::signedOut, &window, [&] {
             api.setTokens(&account);
@@ -208,6 +233,7 @@ int main(int argc, char *argv[])
         startDemo();
     } else if (token.hasToken()) {
         window.showReports();
+        recoverLeftovers();
     } else {
         // The keychain answers asynchronously (it may even ask the user to unlock it): the window shows the
         // welcome page meanwhile and switches to the reports once the saved account is back.
@@ -218,6 +244,7 @@ int main(int argc, char *argv[])
             if (result.status == SecretStore::Result::Status::Ok) {
                 api.setTokens(&account);
                 window.showReports();
+                recoverLeftovers();
             } else if (result.status != SecretStore::Result::Status::NotFound) {
                 window.messageBar()->showError(keychainProblem(result));
             }

@@ -13,6 +13,7 @@
 #include "Settings.h"
 #include "SettingsDialog.h"
 #include "api/ApiClient.h"
+#include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
 #include "download/ReportDownloadJob.h"
 #include "download/SafeFileName.h"
@@ -343,6 +344,12 @@ void MainWindow::refresh()
 
     connect(job, &ReportListJob::pageArrived, this, [this](const QList<Report> &reports, int page, int pages) {
         m_model->upsert(reports);
+        if (m_history)
+            for (const Report &report : reports)
+                if (const auto record = m_history->latest(report.id); record && QFileInfo::exists(record->path)) {
+                    m_model->setSavedPath(report.id, record->path);
+                    m_detail->setSavedPath(report.id, record->path);
+                }
         if (pages > 1) {
             m_busy->setRange(0, pages);
             m_busy->setValue(page);

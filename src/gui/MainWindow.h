@@ -20,6 +20,7 @@ class MainWindow;
 
 namespace getbill {
 class ApiClient;
+class DownloadHistory;
 class DownloadQueue;
 class ReportListJob;
 class Settings;
@@ -58,6 +59,9 @@ public:
     /// "Demo data" in the title and status bar.
     void setDemoMode(bool demo);
     bool isDemoMode() const { return m_demo; }
+    /// Reports already saved (by this window earlier, or by the CLI) show where they are, when the file is still
+    /// there.
+    void setHistory(DownloadHistory *history) { m_history = history; }
     bool isLoading() const { return m_listJob != nullptr; }
 
     QStringList selectedReportIds() const;
@@ -126,6 +130,7 @@ private:
     std::unique_ptr<Ui::MainWindow> m_ui;
     ApiClient *m_api;
     DownloadQueue *m_queue;
+    DownloadHistory *m_history = nullptr;
     Settings *m_settings;
     SaveLocationChooser *m_chooser;
     FileLauncher *m_launcher;

@@ -9,6 +9,7 @@
 #include "ReportFilterModel.h"
 #include "ReportFormat.h"
 #include "ReportTableModel.h"
+#include "download/DownloadHistory.h"
 #include "download/SafeFileName.h"
 
 #include <QAbstractItemModelTester>
@@ -110,6 +111,32 @@ private slots:
         QCOMPARE(h.window->reportModel()->rowCount(), 37 + 150);
         QVERIFY(!h.window->findChild<QWidget *>(u"loadingIndicator"_s)->isVisible());
         QCOMPARE(h.window->findChild<QLabel *>(u"countLabel"_s)->text(), u"187 reports"_s);
+    }
+
+    void historyMarksReportsSavedEarlier()
+    {
+        // What an earlier run (or the CLI) saved shows on the row, as long as the file is still there.
+        test::GuiHarness h;
+        const QList<sandbox::SandboxReport> reports = h.fixture.server().reports();
+        const QString kept = QDir(h.fixture.folder()).filePath(QStringLiteral("kept.pdf"));
+        QFile file(kept);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        DownloadHistory history(QDir(h.fixture.folder()).filePath(QStringLiteral("history.json")));
+        DownloadRecord present{reports.at(0).id, QStringLiteral("kept.pdf"),     kept, 0,
+                               QString(),        QDateTime::currentDateTimeUtc()};
+        DownloadRecord gone{reports.at(1).id,
+                            QStringLiteral("gone.pdf"),
+                            QDir(h.fixture.folder()).filePath(QStringLiteral("gone.pdf")),
+                            0,
+                            QString(),
+                            QDateTime::currentDateTimeUtc()};
+        QVERIFY(history.add(present) && history.add(gone));
+        h.window->setHistory(&history);
+        QVERIFY(h.showLoaded());
+        QCOMPARE(h.window->reportModel()->savedPath(reports.at(0).id), kept);
+        QVERIFY(h.window->reportModel()->savedPath(reports.at(1).id).isEmpty());
+        QVERIFY(h.window->reportModel()->savedPath(reports.at(2).id).isEmpty());
     }
 
     void emptyAndLoadingStates()
