@@ -24,7 +24,7 @@ public:
 };
 
 /// The production chooser: QFileDialog's static functions, which use the platform's native dialogs (never
-/// DontUseNativeDialog: users must get the dialog they know, with its overwrite confirmation and bookmarks).
+/// the Qt-drawn replacement: users must get the dialog they know, with its overwrite confirmation and bookmarks).
 class NativeSaveLocationChooser : public SaveLocationChooser
 {
 public:

@@ -125,7 +125,7 @@ SecretStore::Result KeychainSecretStore::resultFor(QKeychain::Error error, const
 
 void KeychainSecretStore::read(const QString &key, QObject *context, ReadCallback callback)
 {
-    // Never setInsecureFallback(true): QtKeychain would then write the secret to a plaintext settings file.
+    // Never the insecure fallback of QtKeychain: it would write the secret to a plaintext settings file.
     auto *job = new QKeychain::ReadPasswordJob(m_service);
     job->setAutoDelete(true);
     job->setKey(key);
