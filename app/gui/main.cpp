@@ -163,8 +163,8 @@ int main(int argc, char *argv[])
     // Signing in tests the credential against the API before keeping it; the window then shows that account's
     // reports (leaving demo mode), and the API address it was tested against becomes the setting.
     QObject::connect(&window, &gui::MainWindow::signInRequested, &window, [&] {
-        if (window.isDemoMode())
-            api.setBaseUrl(settings.apiUrl().isEmpty() ? ApiClient::defaultBaseUrl() : settings.apiUrl());
+        // The dialog moves the client to the account's API only once the credential passed its test: closing it
+        // leaves the demo (or the current account) as it was.
         account.setOptions(api.options());
         gui::SignInDialog dialog(&account, &api, &window);
         QObject::connect(&dialog, &gui::SignInDialog::signedIn, &window, [&] {
