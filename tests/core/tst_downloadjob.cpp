@@ -15,18 +15,7 @@ using sandbox::Fault;
 namespace {
 sandbox::SandboxReport csvReport(const QString &id, qint64 size = 0)
 {
-    sandbox::SandboxReport r;
-    r.id = id;
-    r.type = QStringLiteral("export");
-    r.title = QStringLiteral("Export ") + id;
-    r.filename = id + QStringLiteral(".csv");
-    r.mimeType = QStringLiteral("text/csv");
-    if (size > 0)
-        r.generatedSize = size;
-    else
-        r.content = "date,amount\n2024-01-01,10.00\n2024-01-02,20.00\n";
-    r.createdAt = QDateTime::currentDateTimeUtc();
-    return r;
+    return TestFixture::csvReport(id, size);
 }
 
 int ticketRequests(sandbox::SandboxServer &server, const QString &id)
@@ -41,11 +30,7 @@ int ticketRequests(sandbox::SandboxServer &server, const QString &id)
 
 std::unique_ptr<ReportDownloadJob> download(TestFixture &f, const QString &id, const DownloadTarget &target)
 {
-    auto job = std::make_unique<ReportDownloadJob>(&f.api(), id, target);
-    job->start();
-    if (!TestFixture::waitFor(job.get(), 30'000))
-        qWarning("download did not finish");
-    return job;
+    return f.download(id, target);
 }
 } // namespace
 

@@ -14,14 +14,7 @@ using State = ReportDownloadJob::State;
 namespace {
 sandbox::SandboxReport makeReport(const QString &id, qint64 size)
 {
-    sandbox::SandboxReport r;
-    r.id = id;
-    r.type = QStringLiteral("financial");
-    r.title = QStringLiteral("Report ") + id;
-    r.filename = id + QStringLiteral(".csv");
-    r.mimeType = QStringLiteral("text/csv");
-    r.generatedSize = size;
-    return r;
+    return TestFixture::csvReport(id, size);
 }
 
 bool waitIdle(DownloadQueue &queue, int timeoutMs = 20'000)

@@ -21,24 +21,7 @@ constexpr qint64 fileSize = 400'000;
 
 sandbox::SandboxReport report(const QString &id, qint64 size = fileSize)
 {
-    sandbox::SandboxReport r;
-    r.id = id;
-    r.type = QStringLiteral("export");
-    r.title = id;
-    r.filename = id + QStringLiteral(".csv");
-    r.mimeType = QStringLiteral("text/csv");
-    r.generatedSize = size;
-    return r;
-}
-
-QList<sandbox::RecordedRequest> downloadRequests(sandbox::SandboxServer &server)
-{
-    QList<sandbox::RecordedRequest> out;
-    const QList<sandbox::RecordedRequest> all = server.requests();
-    for (const auto &r : all)
-        if (r.host == Fault::Host::Download)
-            out.append(r);
-    return out;
+    return TestFixture::csvReport(id, size);
 }
 
 void writeFile(const QString &path, const QByteArray &bytes)
@@ -65,11 +48,7 @@ DownloadTicket fetchTicket(TestFixture &f, const QString &id)
 
 std::unique_ptr<ReportDownloadJob> download(TestFixture &f, const QString &id, const DownloadTarget &target)
 {
-    auto job = std::make_unique<ReportDownloadJob>(&f.api(), id, target);
-    job->start();
-    if (!TestFixture::waitFor(job.get(), 30'000))
-        qWarning("download did not finish");
-    return job;
+    return f.download(id, target);
 }
 } // namespace
 
@@ -107,7 +86,7 @@ void TestResume::cutTransferResumesWithRangeAndIfRange()
     QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
     QCOMPARE(job->attempts(), 2);
     QCOMPARE(readFile(job->targetPath()), f.server().contentOf(QStringLiteral("report_cut")));
-    const auto requests = downloadRequests(f.server());
+    const auto requests = f.downloadRequests();
     // Two requests, or three when Qt itself re-sent one on a connection the server had just closed (seen under
     // a loaded CI machine): the first asks for everything, the last only for the rest.
     QVERIFY2(requests.size() == 2 || requests.size() == 3, qPrintable(QString::number(requests.size())));
@@ -132,7 +111,7 @@ void TestResume::leftoverPartialIsResumed()
     leavePartial(f, id, target, 123'456, QString::fromLatin1(f.server().etagOf(id)));
     auto job = download(f, id, DownloadTarget::folder(f.folder()));
     QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
-    QCOMPARE(downloadRequests(f.server()).at(0).headers.value("range"), QByteArray("bytes=123456-"));
+    QCOMPARE(f.downloadRequests().at(0).headers.value("range"), QByteArray("bytes=123456-"));
     QCOMPARE(readFile(target), f.server().contentOf(id));
     QCOMPARE(f.files(), QStringList{id + QStringLiteral(".csv")});
 }
@@ -148,7 +127,7 @@ void TestResume::changedFileRestartsFrom200()
     QVERIFY((PartialDownload{id, fileSize, QStringLiteral("\"old-version\"")}.save(target)));
     auto job = download(f, id, DownloadTarget::folder(f.folder()));
     QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
-    QCOMPARE(downloadRequests(f.server()).size(), 1);
+    QCOMPARE(f.downloadRequests().size(), 1);
     QCOMPARE(readFile(target), f.server().contentOf(id));
     QCOMPARE(job->record().size, fileSize);
 }
@@ -166,7 +145,7 @@ void TestResume::wrongContentRangeRestartsFromZero()
     f.server().addFault(lie);
     auto job = download(f, id, DownloadTarget::folder(f.folder()));
     QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
-    const auto requests = downloadRequests(f.server());
+    const auto requests = f.downloadRequests();
     QCOMPARE(requests.size(), 2);
     QCOMPARE(requests.at(0).headers.value("range"), QByteArray("bytes=100000-"));
     QVERIFY(!requests.at(1).headers.contains("range"));
@@ -182,7 +161,7 @@ void TestResume::partialWithoutSidecarIsReplaced()
     writeFile(PartialDownload::partPath(target), QByteArray(1000, 'z'));
     auto job = download(f, id, DownloadTarget::folder(f.folder()));
     QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
-    QVERIFY(!downloadRequests(f.server()).at(0).headers.contains("range"));
+    QVERIFY(!f.downloadRequests().at(0).headers.contains("range"));
     QCOMPARE(readFile(target), f.server().contentOf(id));
     QCOMPARE(f.files(), QStringList{id + QStringLiteral(".csv")});
 }
@@ -307,7 +286,7 @@ void TestResume::recoverPartialsResumesAndCleans()
     QVERIFY(idle.wait(20'000));
     QCOMPARE(queue.state(0), ReportDownloadJob::State::Done);
     QCOMPARE(readFile(dir.filePath(QStringLiteral("a.csv"))), f.server().contentOf(a));
-    QCOMPARE(downloadRequests(f.server()).at(0).headers.value("range"), QByteArray("bytes=250000-"));
+    QCOMPARE(f.downloadRequests().at(0).headers.value("range"), QByteArray("bytes=250000-"));
     QCOMPARE(readFile(dir.filePath(QStringLiteral("b.csv"))), QByteArray("mine"));
     QCOMPARE(f.files(), (QStringList{QStringLiteral("a.csv"), QStringLiteral("b.csv"), QStringLiteral("c.csv.part"),
                                      QStringLiteral("history.json")}));
@@ -352,7 +331,7 @@ void TestResume::notEnoughFreeSpace()
                                                QDir::toNativeSeparators(f.folder()) +
                                                QStringLiteral(": the report needs 900")),
              qPrintable(job->error().message()));
-    QVERIFY(downloadRequests(f.server()).isEmpty());
+    QVERIFY(f.downloadRequests().isEmpty());
     QCOMPARE(f.files(), QStringList());
 }
 

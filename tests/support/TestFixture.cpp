@@ -35,6 +35,41 @@ NetworkOptions TestFixture::fastOptions()
     return o;
 }
 
+sandbox::SandboxReport TestFixture::csvReport(const QString &id, qint64 generatedSize)
+{
+    sandbox::SandboxReport r;
+    r.id = id;
+    r.type = QStringLiteral("export");
+    r.title = QStringLiteral("Export ") + id;
+    r.filename = id + QStringLiteral(".csv");
+    r.mimeType = QStringLiteral("text/csv");
+    if (generatedSize > 0)
+        r.generatedSize = generatedSize;
+    else
+        r.content = "date,amount\n2024-01-01,10.00\n2024-01-02,20.00\n";
+    r.createdAt = QDateTime::currentDateTimeUtc();
+    return r;
+}
+
+std::unique_ptr<ReportDownloadJob> TestFixture::download(const QString &id, const DownloadTarget &target)
+{
+    auto job = std::make_unique<ReportDownloadJob>(m_api.get(), id, target);
+    job->start();
+    if (!waitFor(job.get(), 30'000))
+        qWarning("download of %s did not finish", qPrintable(id));
+    return job;
+}
+
+QList<sandbox::RecordedRequest> TestFixture::downloadRequests() const
+{
+    QList<sandbox::RecordedRequest> out;
+    const QList<sandbox::RecordedRequest> all = m_server->requests();
+    for (const auto &r : all)
+        if (r.host == sandbox::Fault::Host::Download)
+            out.append(r);
+    return out;
+}
+
 bool TestFixture::waitFor(Job *job, int timeoutMs)
 {
     if (job->isFinished())

@@ -2,6 +2,7 @@
 
 #include "api/ApiClient.h"
 #include "auth/TokenProvider.h"
+#include "download/ReportDownloadJob.h"
 #include "sandbox/SandboxServer.h"
 
 #include <QNetworkAccessManager>
@@ -30,6 +31,13 @@ public:
 
     /// Network options for tests: 2 s stall timeout, retries 20-80 ms apart.
     static NetworkOptions fastOptions();
+
+    /// A completed CSV report for the catalogue: `generatedSize` streamed bytes, or a few real lines when 0.
+    static sandbox::SandboxReport csvReport(const QString &id, qint64 generatedSize = 0);
+    /// Runs a ReportDownloadJob to its end (30 s at most) and hands it back for inspection.
+    std::unique_ptr<ReportDownloadJob> download(const QString &id, const DownloadTarget &target);
+    /// The requests that reached the download host, in order.
+    QList<sandbox::RecordedRequest> downloadRequests() const;
 
     /// Waits for a job's finished signal; false when it did not come in time.
     static bool waitFor(Job *job, int timeoutMs = 15'000);
