@@ -90,7 +90,7 @@ QString readSecret(AuthContext &context, const QString &prompt)
 
 bool apiUrlAllowed(AuthContext &context)
 {
-    if (ApiClient(context.network, nullptr).setBaseUrl(context.apiUrl))
+    if (ApiClient::isAllowedBaseUrl(context.apiUrl))
         return true;
     context.console->error(tr("The API address %1 is not allowed: it must be an https:// address (plain http only "
                               "for localhost), without query or fragment.")
@@ -107,7 +107,10 @@ int checkAndSave(AuthContext &context, const Credential &credential)
         return toInt(ExitStatus::Usage);
     }
     CredentialCheck check(context.network, context.options, context.apiUrl, context.tokenUrl, credential);
-    waitFor([&](auto done) { QObject::connect(&check, &Job::finished, &check, done); });
+    waitFor([&](auto done) {
+        QObject::connect(&check, &Job::finished, &check, done);
+        check.start();
+    });
     if (!check.succeeded()) {
         context.console->error(
             tr("GetBill did not accept the credential, so it was not saved: %1").arg(check.error().detailedMessage()));

@@ -2,6 +2,7 @@
 
 #include "Console.h"
 #include "ExitStatus.h"
+#include "Format.h"
 
 #include <QCoreApplication>
 
@@ -17,6 +18,11 @@ void CliCommand::interrupt(int signalNumber)
         return;
     cancel();
     m_console->error(QCoreApplication::translate("getbill::cli", "Interrupted; no partial file was left behind."));
+}
+
+void CliCommand::announceRetry(const ApiError &error, int delayMs)
+{
+    m_console->message(Format::retryingIn(ApiError(error.kind(), userMessage(error), error.httpStatus()), delayMs));
 }
 
 void CliCommand::fail(const ApiError &error)

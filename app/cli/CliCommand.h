@@ -18,12 +18,11 @@ class CliCommand : public Job
 public:
     CliCommand(ApiClient *api, Console *console, QObject *parent = nullptr);
 
-    /// Runs from the event loop: main() queues it, so finished() always comes after exec() started.
-    virtual void start() = 0;
-
 public slots:
     /// SIGINT or SIGTERM: stop everything (running downloads discard their .part files) and end with Cancelled.
     void interrupt(int signalNumber);
+    /// "<why> Trying again in 2.0 s (waiting until 14:05).": a long silence looks like a hang.
+    void announceRetry(const getbill::ApiError &error, int delayMs);
 
 protected:
     /// Prints `error` for people and ends the command with it.

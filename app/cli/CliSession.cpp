@@ -85,7 +85,7 @@ ExitStatus CliSession::openApi(const CliOptions &options, const CliEnvironment &
 
     // The address is checked before the credential: a wrong --api-url is a usage error whether signed in or not.
     // ApiClient owns the rule (https, or http on loopback; no query), so a probe asks it.
-    if (!ApiClient(m_network, nullptr).setBaseUrl(baseUrl)) {
+    if (!ApiClient::isAllowedBaseUrl(baseUrl)) {
         const QString shown = baseUrl.isValid() ? UrlPolicy::redacted(baseUrl) : tr("(not a valid address)");
         m_console->error(tr("The API address %1 is not allowed: it must be an https:// address (plain http only for "
                             "localhost), without query or fragment.")

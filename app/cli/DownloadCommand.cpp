@@ -25,7 +25,7 @@ DownloadCommand::DownloadCommand(ApiClient *api, Console *console, Settings sett
 
 DownloadCommand::~DownloadCommand() = default;
 
-void DownloadCommand::start()
+void DownloadCommand::run()
 {
     m_lastProgress.start();
     // A history that cannot be read only costs the "downloaded" marks of `list`: say so, download anyway.
@@ -53,12 +53,7 @@ void DownloadCommand::onRowsChanged(const QModelIndex &first, const QModelIndex 
         const ReportDownloadJob *job = m_queue->job(row);
         if (!job)
             continue;
-        const QDateTime at = job->retryAt();
-        const qint64 ms = std::max<qint64>(0, QDateTime::currentDateTime().msecsTo(at));
-        console()->message(tr("%1 Trying again in %2 s (waiting until %3).")
-                               .arg(userMessage(job->lastError()))
-                               .arg(ms / 1000.0, 0, 'f', 1)
-                               .arg(QLocale().toString(at.time(), QLocale::ShortFormat)));
+        announceRetry(job->lastError(), int(std::max<qint64>(0, QDateTime::currentDateTime().msecsTo(job->retryAt()))));
     }
 }
 

@@ -38,9 +38,8 @@ public:
     DownloadCommand(ApiClient *api, Console *console, Settings settings, QObject *parent = nullptr);
     ~DownloadCommand() override;
 
-    void start() override;
-
 protected:
+    void run() override;
     void abortWork() override;
 
 private:

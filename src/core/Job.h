@@ -3,12 +3,19 @@
 #include "api/ApiError.h"
 
 #include <QObject>
+#include <QPointer>
+#include <utility>
 
 namespace getbill {
 
-/// The one shape of long work in this project: a job reports progress, can be cancelled, and emits `finished`
-/// exactly once, after which error() tells how it ended. The creator owns the job (parent it, or deleteLater on
-/// finished); a job never deletes itself.
+/// The one shape of long work in this project: the creator connects to the job, then calls start(); the job
+/// reports progress, can be cancelled, and emits `finished` exactly once, after its cleanup is done (replies
+/// aborted, files closed or removed, children gone), after which error() tells how it ended. Nothing starts in a
+/// constructor. The creator owns the job (parent it, or deleteLater on finished); a job never deletes itself.
+///
+/// A job that runs other jobs owns them as children: runChild() wires the child's end to a handler and deletes the
+/// child afterwards, and cancelling the parent cancels its running children quietly (their own "Cancelled" never
+/// reaches the parent's handlers), so no subclass writes "disconnect, then cancel" by hand.
 class Job : public QObject
 {
     Q_OBJECT
@@ -16,12 +23,18 @@ public:
     explicit Job(QObject *parent = nullptr);
     ~Job() override;
 
+    /// Starts the work once; later calls do nothing. finished() may come before start() returns (a refusal found
+    /// at once), so connect first.
+    void start();
+    bool isStarted() const { return m_started; }
     bool isFinished() const { return m_finished; }
+    bool isRunning() const { return m_started && !m_finished; }
     bool succeeded() const { return m_finished && !m_error.isError(); }
     const ApiError &error() const { return m_error; }
 
 public slots:
-    /// Stops the work; finished() follows with Kind::Cancelled unless the job had already finished. Idempotent.
+    /// Stops the work; finished() follows at once with Kind::Cancelled unless the job had already finished (a job
+    /// cancelled before start() finishes too, and start() then does nothing). Idempotent.
     void cancel();
 
 signals:
@@ -30,14 +43,43 @@ signals:
     void finished();
 
 protected:
+    /// The work itself; called once by start().
+    virtual void run() = 0;
+    /// Releases whatever is running (replies, timers, files) before finished() reports a cancel. Running children
+    /// are cancelled by Job itself after this returns. The default releases nothing.
+    virtual void abortWork() {}
+
     void emitSuccess();
     void emitFailure(const ApiError &error);
-    /// Releases whatever is running (replies, timers, files). Called once, before finished() on cancel.
-    virtual void abortWork() = 0;
+
+    /// Takes `child` over (reparents it), calls `onFinished(child)` when it ends and deletes it afterwards, then
+    /// starts it. Returns the child, which stays valid until its handler returned.
+    template <typename Child, typename Handler>
+    Child *runChild(Child *child, Handler onFinished)
+    {
+        adopt(child);
+        connect(child, &Job::finished, this, [this, child, onFinished = std::move(onFinished)] {
+            release(child);
+            onFinished(child);
+            child->deleteLater();
+        });
+        child->start();
+        return child;
+    }
+    /// Cancels one running child quietly: its handler is not called.
+    void cancelChild(Job *child);
+    /// Cancels every running child quietly.
+    void cancelChildren();
+    bool hasRunningChildren() const { return !m_children.isEmpty(); }
 
 private:
+    void adopt(Job *child);
+    void release(Job *child);
+
+    bool m_started = false;
     bool m_finished = false;
     ApiError m_error;
+    QList<QPointer<Job>> m_children;
 };
 
 } // namespace getbill

@@ -13,6 +13,7 @@
 #include "Settings.h"
 #include "SettingsDialog.h"
 #include "api/ApiClient.h"
+#include "api/ReportJobs.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
 #include "download/ReportDownloadJob.h"
@@ -393,6 +394,7 @@ void MainWindow::refresh()
             openReportIds(ids);
         }
     });
+    job->start();
 }
 
 void MainWindow::updateTypeCombo()
@@ -592,6 +594,7 @@ void MainWindow::openReportIds(const QStringList &ids)
                 batch->errors << job->error().detailedMessage();
             complete();
         });
+        job->start();
     }
     if (batch->pending > 0)
         statusBar()->showMessage(tr("Looking up %1 report id(s)…").arg(batch->pending), 5000);
@@ -710,6 +713,7 @@ void MainWindow::downloadOne(const Report &report, bool chooseLocation)
         m_pendingSaves.push_back({report, job->ticket(), chooseLocation});
         processPendingSaves();
     });
+    job->start();
 }
 
 void MainWindow::processPendingSaves()

@@ -2,6 +2,7 @@
 
 #include "api/ApiClient.h"
 #include "api/Report.h"
+#include "api/ReportJobs.h"
 
 #include <QHash>
 #include <QMainWindow>

@@ -2,6 +2,7 @@
 
 #include "ReportFormat.h"
 #include "api/ApiClient.h"
+#include "api/ReportJobs.h"
 
 #include <QClipboard>
 #include <QDir>
@@ -300,6 +301,7 @@ void ReportDetailPanel::pollNow()
             emit reportUpdated(job->report());
         }
     });
+    job->start();
 }
 
 } // namespace getbill::gui

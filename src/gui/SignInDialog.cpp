@@ -114,6 +114,7 @@ void SignInDialog::testAndSave()
     setBusy(true);
     m_check = new CredentialCheck(m_account->network(), m_account->options(), url, tokenUrl, credential, this);
     connect(m_check, &Job::finished, this, &SignInDialog::onCheckFinished);
+    m_check->start();
 }
 
 void SignInDialog::onCheckFinished()

@@ -487,7 +487,10 @@ private slots:
             const QString size = line.left(titleColumn).trimmed();
             // A report still being generated has no size worth showing: "-" rather than "0 bytes".
             const bool sized = s->realSize() > 0 || (s->status == QLatin1String("completed") && s->downloadAvailable);
-            QVERIFY2(size.endsWith(sized ? c.formattedDataSize(s->realSize()) : QStringLiteral("-")), qPrintable(line));
+            // Decimal SI units, as the window shows them (Format::dataSize).
+            QVERIFY2(size.endsWith(sized ? c.formattedDataSize(s->realSize(), 1, QLocale::DataSizeSIFormat)
+                                         : QStringLiteral("-")),
+                     qPrintable(line));
         }
         QCOMPARE(seen.size(), catalogue.size());
     }
@@ -583,7 +586,9 @@ private slots:
             QStringLiteral("Description: ") + s.description,
             QStringLiteral("Status: completed"),
             QStringLiteral("File name: ") + s.filename,
-            QStringLiteral("File size: %1 (%2 bytes)").arg(c.formattedDataSize(s.realSize())).arg(s.realSize()),
+            QStringLiteral("File size: %1 (%2 bytes)")
+                .arg(c.formattedDataSize(s.realSize(), 1, QLocale::DataSizeSIFormat))
+                .arg(s.realSize()),
             QStringLiteral("MIME type: ") + s.mimeType,
             QStringLiteral("Period from: ") + s.periodFrom.toString(Qt::ISODate),
             QStringLiteral("Period to: ") + s.periodTo.toString(Qt::ISODate),

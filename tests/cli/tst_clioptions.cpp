@@ -1,7 +1,7 @@
 // Unit tests of the CLI's pure parts: command-line parsing, exit status mapping and report formatting.
 #include "CliOptions.h"
 #include "ExitStatus.h"
-#include "ReportFormat.h"
+#include "ReportPrinter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -138,23 +138,23 @@ private slots:
         b.type = QStringLiteral("x");
         b.status = QStringLiteral("pending");
         b.title = QStringLiteral("Second");
-        const QStringList lines = ReportFormat::table({a, b}, QLocale::c());
+        const QStringList lines = ReportPrinter::table({a, b});
         QCOMPARE(lines.size(), 3);
         // Every column but the title padded to its widest cell, two spaces apart; sizes right-aligned.
         QCOMPARE(lines[0],
-                 QStringLiteral("ID               TYPE       STATUS     PERIOD                      SIZE  TITLE"));
-        QCOMPARE(
-            lines[1],
-            QStringLiteral("report_a         financial  completed  2024-01-01..2024-01-31  2.00 KiB  Evil [2Jtitle"));
+                 QStringLiteral("ID               TYPE       STATUS     PERIOD                    SIZE  TITLE"));
+        // Sizes in decimal SI units, as in the window (kB, MB, GB).
+        QCOMPARE(lines[1], QStringLiteral(
+                               "report_a         financial  completed  2024-01-01..2024-01-31  2.0 kB  Evil [2Jtitle"));
         QCOMPARE(lines[2],
-                 QStringLiteral("report_bbbbbbbb  x          pending    -                              -  Second"));
+                 QStringLiteral("report_bbbbbbbb  x          pending    -                            -  Second"));
     }
 
     void jsonKeepsTheApiObject()
     {
         Report r;
         r.json = QJsonObject{{QStringLiteral("id"), QStringLiteral("report_a")}, {QStringLiteral("new_field"), 1}};
-        const QJsonArray array = QJsonDocument::fromJson(ReportFormat::jsonArray({r, r})).array();
+        const QJsonArray array = QJsonDocument::fromJson(ReportPrinter::jsonArray({r, r})).array();
         QCOMPARE(array.size(), 2);
         QCOMPARE(array.at(1).toObject(), r.json);
     }

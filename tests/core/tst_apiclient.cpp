@@ -1,5 +1,6 @@
 #include "TestFixture.h"
 #include "api/ApiClient.h"
+#include "api/ReportJobs.h"
 #include "api/UrlPolicy.h"
 
 #include <QTest>
@@ -371,6 +372,7 @@ void TestApiClient::cancelStopsEverything()
     f.server().addFault(slow);
     std::unique_ptr<ReportListJob> job(f.api().listReports());
     QSignalSpy received(&f.server(), &sandbox::SandboxServer::requestReceived);
+    job->start();
     QVERIFY(received.wait(5000));
     QSignalSpy finished(job.get(), &Job::finished);
     job->cancel();

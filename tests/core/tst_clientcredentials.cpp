@@ -1,5 +1,6 @@
 #include "TestFixture.h"
 #include "api/ApiClient.h"
+#include "api/ReportJobs.h"
 #include "auth/ClientCredentials.h"
 #include "download/ReportDownloadJob.h"
 

@@ -1,5 +1,6 @@
 #include "TestFixture.h"
 #include "api/ApiClient.h"
+#include "api/ReportJobs.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
 

@@ -1,10 +1,12 @@
 #include "TestFixture.h"
 #include "api/ApiClient.h"
+#include "api/ReportJobs.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadJob.h"
 #include "download/DownloadQueue.h"
 #include "download/PartialDownload.h"
 #include "download/ReportDownloadJob.h"
+#include "download/SecureFile.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -31,11 +33,26 @@ void writeFile(const QString &path, const QByteArray &bytes)
     QCOMPARE(file.write(bytes), bytes.size());
 }
 
-/// Leaves what a killed process would have left: the first `bytes` of the file in .part, with its sidecar.
+/// What the application records in its state folder for a partial file it created at `part`.
+void recordPartial(const QString &id, const QString &target, const QString &part, qint64 fileSize, const QString &etag)
+{
+    PartialDownload record;
+    record.target = target;
+    record.partPath = part;
+    record.reportId = id;
+    record.fileSize = fileSize;
+    record.etag = etag;
+    const SecureFile::Identity identity = SecureFile::identityAt(part);
+    record.device = identity.device;
+    record.inode = identity.inode;
+    QVERIFY(record.save());
+}
+
+/// Leaves what a killed process would have left: the first `bytes` of the file in .part, with its record.
 void leavePartial(TestFixture &f, const QString &id, const QString &target, qint64 bytes, const QString &etag)
 {
-    writeFile(PartialDownload::partPath(target), f.server().contentOf(id).left(bytes));
-    QVERIFY((PartialDownload{id, f.server().contentOf(id).size(), etag}.save(target)));
+    writeFile(PartialDownload::defaultPartPath(target), f.server().contentOf(id).left(bytes));
+    recordPartial(id, target, PartialDownload::defaultPartPath(target), f.server().contentOf(id).size(), etag);
 }
 
 DownloadTicket fetchTicket(TestFixture &f, const QString &id)
@@ -60,7 +77,7 @@ private slots:
     void leftoverPartialIsResumed();
     void changedFileRestartsFrom200();
     void wrongContentRangeRestartsFromZero();
-    void partialWithoutSidecarIsReplaced();
+    void partialWithoutRecordIsLeftAlone();
     void matchingChecksumIsVerified_data();
     void matchingChecksumIsVerified();
     void wrongChecksumKeepsNothing();
@@ -123,8 +140,8 @@ void TestResume::changedFileRestartsFrom200()
     f.server().addReport(report(id));
     const QString target = QDir(f.folder()).filePath(id + QStringLiteral(".csv"));
     // Bytes of an older version of the file: the If-Range does not match, the server sends all of it with 200.
-    writeFile(PartialDownload::partPath(target), QByteArray(200'000, 'x'));
-    QVERIFY((PartialDownload{id, fileSize, QStringLiteral("\"old-version\"")}.save(target)));
+    writeFile(PartialDownload::defaultPartPath(target), QByteArray(200'000, 'x'));
+    recordPartial(id, target, PartialDownload::defaultPartPath(target), fileSize, QStringLiteral("\"old-version\""));
     auto job = download(f, id, DownloadTarget::folder(f.folder()));
     QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
     QCOMPARE(f.downloadRequests().size(), 1);
@@ -152,18 +169,21 @@ void TestResume::wrongContentRangeRestartsFromZero()
     QCOMPARE(readFile(target), f.server().contentOf(id));
 }
 
-void TestResume::partialWithoutSidecarIsReplaced()
+void TestResume::partialWithoutRecordIsLeftAlone()
 {
     TestFixture f;
     const QString id = QStringLiteral("report_nometa");
     f.server().addReport(report(id));
     const QString target = QDir(f.folder()).filePath(id + QStringLiteral(".csv"));
-    writeFile(PartialDownload::partPath(target), QByteArray(1000, 'z'));
+    // Not recorded by the application: someone else's file. It is never continued, truncated or removed; the
+    // download starts afresh under a name of its own (issue 9: a planted .part is never trusted).
+    writeFile(PartialDownload::defaultPartPath(target), QByteArray(1000, 'z'));
     auto job = download(f, id, DownloadTarget::folder(f.folder()));
     QVERIFY2(job->succeeded(), qPrintable(job->error().message()));
     QVERIFY(!f.downloadRequests().at(0).headers.contains("range"));
     QCOMPARE(readFile(target), f.server().contentOf(id));
-    QCOMPARE(f.files(), QStringList{id + QStringLiteral(".csv")});
+    QCOMPARE(f.files(), (QStringList{id + QStringLiteral(".csv"), id + QStringLiteral(".csv.part")}));
+    QCOMPARE(readFile(PartialDownload::defaultPartPath(target)), QByteArray(1000, 'z'));
 }
 
 void TestResume::matchingChecksumIsVerified_data()
@@ -273,9 +293,12 @@ void TestResume::recoverPartialsResumesAndCleans()
     // b's target appeared meanwhile: its leftover is stale.
     leavePartial(f, b, dir.filePath(QStringLiteral("b.csv")), 10, {});
     writeFile(dir.filePath(QStringLiteral("b.csv")), "mine");
-    // Not ours (no sidecar): left alone. A sidecar without its .part: removed.
+    // Not ours (no record): left alone. A record whose .part is gone: forgotten.
     writeFile(dir.filePath(QStringLiteral("c.csv.part")), "someone else's");
-    writeFile(PartialDownload::metaPath(dir.filePath(QStringLiteral("d.csv"))), "{}");
+    const QString d = dir.filePath(QStringLiteral("d.csv"));
+    writeFile(PartialDownload::defaultPartPath(d), "soon gone");
+    recordPartial(QStringLiteral("report_recd"), d, PartialDownload::defaultPartPath(d), 100, {});
+    QFile::remove(PartialDownload::defaultPartPath(d));
     DownloadHistory history(dir.filePath(QStringLiteral("history.json")));
     DownloadQueue queue(&f.api());
     queue.setHistory(&history);
@@ -291,6 +314,8 @@ void TestResume::recoverPartialsResumesAndCleans()
     QCOMPARE(f.files(), (QStringList{QStringLiteral("a.csv"), QStringLiteral("b.csv"), QStringLiteral("c.csv.part"),
                                      QStringLiteral("history.json")}));
     QCOMPARE(history.latest(a)->sha256, DownloadHistory::sha256OfFile(dir.filePath(QStringLiteral("a.csv"))));
+    QVERIFY(!PartialDownload::load(d));
+    QVERIFY(!PartialDownload::load(dir.filePath(QStringLiteral("b.csv"))));
 }
 
 void TestResume::twoWritersOfOneTargetAreRefused()
@@ -323,13 +348,13 @@ void TestResume::notEnoughFreeSpace()
 {
     TestFixture f;
     sandbox::SandboxReport r = report(QStringLiteral("report_huge"));
-    r.advertisedSize = qint64(900) << 30; // 900 GiB: more than any test machine has free
+    r.advertisedSize = qint64(900) << 30; // 900 GiB (966.4 GB): more than any test machine has free
     f.server().addReport(r);
     auto job = download(f, r.id, DownloadTarget::folder(f.folder()));
     QCOMPARE(job->error().kind(), ApiError::Kind::LocalFile);
     QVERIFY2(job->error().message().startsWith(QStringLiteral("Report report_huge: Not enough free space in ") +
                                                QDir::toNativeSeparators(f.folder()) +
-                                               QStringLiteral(": the report needs 900")),
+                                               QStringLiteral(": the report needs 966.4 GB")),
              qPrintable(job->error().message()));
     QVERIFY(f.downloadRequests().isEmpty());
     QCOMPARE(f.files(), QStringList());

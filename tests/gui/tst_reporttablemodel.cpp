@@ -4,6 +4,7 @@
 #include "ReportFilterModel.h"
 #include "ReportTableModel.h"
 #include "TestFixture.h"
+#include "api/ReportJobs.h"
 
 #include <QAbstractItemModelTester>
 #include <QtTest>

@@ -39,7 +39,7 @@ public:
     /// The requests that reached the download host, in order.
     QList<sandbox::RecordedRequest> downloadRequests() const;
 
-    /// Waits for a job's finished signal; false when it did not come in time.
+    /// Starts the job if it was not started, and waits for its finished signal; false when it did not come in time.
     static bool waitFor(Job *job, int timeoutMs = 15'000);
 
     /// Lists the files in folder() (names only), to assert that nothing partial was left behind.

@@ -1,46 +1,49 @@
 #pragma once
 
-#include "Job.h"
 #include "api/NetworkOptions.h"
-#include "api/Report.h"
+#include "api/RateLimit.h"
 
+#include <QList>
 #include <QPointer>
-#include <QScopedPointer>
-#include <QTimer>
 #include <QUrl>
 #include <QUrlQuery>
 
 class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace getbill {
 
+class HttpJob;
+class Job;
 class TokenProvider;
-class ApiCall;
 class ReportListJob;
 class ReportJob;
 class TicketJob;
 
-/// The GetBill external API's report calls. Each call returns a job the caller owns. The bearer token is attached
-/// to requests for the API origin only, and API requests follow redirects within that origin only (Qt 6.4's
-/// default policy would forward the Authorization header to another host).
+/// The GetBill external API of one account: its base URL, the credential and the network options every request
+/// shares. Each call returns a job, not started, that the caller owns. The bearer token is attached to requests
+/// for the API origin only (HttpJob's rules), and a call's origin and credential are bound for its whole life.
+/// Switching the API address or the credential cancels the calls of the old one, so nothing that was meant for
+/// one account reaches another (DESIGN.md: a call's token and origin are bound together).
 class ApiClient : public QObject
 {
     Q_OBJECT
 public:
     static QUrl defaultBaseUrl() { return QUrl(QStringLiteral("https://getbill.io/external-api/v1")); }
+    /// Whether `url` may be an API base URL: https (or http to loopback), without query or fragment.
+    static bool isAllowedBaseUrl(const QUrl &url);
 
     ApiClient(QNetworkAccessManager *network, TokenProvider *tokens, QObject *parent = nullptr);
+    ~ApiClient() override;
 
-    /// Fails (returns false, leaves the old one) unless the URL is https or loopback http.
+    /// Fails (returns false, keeps the old one) unless isAllowedBaseUrl(). Another address cancels running calls.
     bool setBaseUrl(const QUrl &url);
     QUrl baseUrl() const { return m_baseUrl; }
     void setOptions(const NetworkOptions &options) { m_options = options; }
     const NetworkOptions &options() const { return m_options; }
     QNetworkAccessManager *network() const { return m_network; }
     TokenProvider *tokens() const { return m_tokens; }
-    /// Switches credentials (demo token, the signed-in account, GETBILL_TOKEN); calls under way keep theirs.
-    void setTokens(TokenProvider *tokens) { m_tokens = tokens; }
+    /// Another credential (demo token, the signed-in account, GETBILL_TOKEN): cancels the calls of the old one.
+    void setTokens(TokenProvider *tokens);
     /// From the last API answer that carried the headers.
     RateLimit rateLimit() const { return m_rateLimit; }
 
@@ -50,14 +53,22 @@ public:
     ReportJob *fetchReport(const QString &id);
     /// GET /reports/download/{id}: a fresh signed link.
     TicketJob *fetchTicket(const QString &id);
+    /// A GET of baseUrl() + path (+ query) with the bearer token: the building block of the calls above.
+    HttpJob *get(const QString &path, const QUrlQuery &query = {});
     /// baseUrl() + path (+ query): the only URLs that get the bearer token.
     QUrl endpoint(const QString &path, const QUrlQuery &query = {}) const;
 
+    /// Cancels every call under way (the account is going away).
+    void cancelAll();
+
 signals:
     void rateLimitChanged(const getbill::RateLimit &rateLimit);
+    /// The address or the credential changed: calls of the old one were cancelled.
+    void sessionChanged();
 
 private:
-    friend class ApiCall;
+    template <typename J>
+    J *track(J *job);
     void noteRateLimit(const RateLimit &rateLimit);
 
     QNetworkAccessManager *m_network;
@@ -65,126 +76,7 @@ private:
     QUrl m_baseUrl = defaultBaseUrl();
     NetworkOptions m_options;
     RateLimit m_rateLimit;
-};
-
-/// One logical GET against the API: token, request, bounded body, one refresh on 401, retries of transient
-/// failures per the client's RetryPolicy. Internal building block of the report jobs.
-class ApiCall : public QObject
-{
-    Q_OBJECT
-public:
-    ApiCall(ApiClient *client, QUrl url, QObject *parent);
-    ~ApiCall() override;
-    void start();
-    void abort();
-
-signals:
-    void succeeded(const QByteArray &body);
-    void failed(const getbill::ApiError &error);
-    /// A transient failure will be retried after `delayMs` (the UI shows "waiting until ...").
-    void retrying(const getbill::ApiError &error, int delayMs);
-
-private:
-    void send(const QString &token);
-    void onReadyRead();
-    void onFinished();
-    void fail(const ApiError &error);
-    ApiError networkError() const;
-
-    QPointer<ApiClient> m_client;
-    QUrl m_url;
-    QString m_token;
-    QScopedPointer<QNetworkReply, QScopedPointerDeleteLater> m_reply;
-    QByteArray m_body;
-    QTimer m_retryTimer;
-    int m_attempt = 0;
-    bool m_authRetried = false;
-    bool m_tooLarge = false;
-    bool m_aborted = false;
-};
-
-/// Base of the jobs about one report (GET /reports/{id}, GET /reports/download/{id}): checks the id, runs one
-/// ApiCall and parses its body. Errors say which report they are about.
-class ApiCallJob : public Job
-{
-    Q_OBJECT
-public:
-    /// `path` is the endpoint's path before the id, e.g. "/reports/".
-    ApiCallJob(ApiClient *client, const QString &path, const QString &id, QObject *parent);
-    const QString &reportId() const { return m_id; }
-
-signals:
-    void retrying(const getbill::ApiError &error, int delayMs);
-
-protected:
-    /// Parses the body; returns false with `error` set when it is not what the API documents.
-    virtual bool parse(const QByteArray &body, ApiError *error) = 0;
-    void abortWork() override;
-
-private:
-    QString context() const;
-
-    QString m_id;
-    ApiCall *m_call;
-};
-
-class ReportJob : public ApiCallJob
-{
-    Q_OBJECT
-public:
-    ReportJob(ApiClient *client, const QString &id, QObject *parent = nullptr);
-    const Report &report() const { return m_report; }
-
-protected:
-    bool parse(const QByteArray &body, ApiError *error) override;
-
-private:
-    Report m_report;
-};
-
-class TicketJob : public ApiCallJob
-{
-    Q_OBJECT
-public:
-    TicketJob(ApiClient *client, const QString &id, QObject *parent = nullptr);
-    const DownloadTicket &ticket() const { return m_ticket; }
-
-protected:
-    bool parse(const QByteArray &body, ApiError *error) override;
-
-private:
-    DownloadTicket m_ticket;
-};
-
-/// Every page of GET /reports, one after the other. progress() counts pages.
-class ReportListJob : public Job
-{
-    Q_OBJECT
-public:
-    static constexpr int pageSize = 100;
-
-    ReportListJob(ApiClient *client, QString type, QObject *parent = nullptr);
-    const QList<Report> &reports() const { return m_reports; }
-    int pagesFetched() const { return m_page; }
-
-signals:
-    /// Reports of one more page, as they arrive: views can fill in before the last page.
-    void pageArrived(const QList<getbill::Report> &reports, int page, int pages);
-    void retrying(const getbill::ApiError &error, int delayMs);
-
-protected:
-    void abortWork() override;
-
-private:
-    void fetchPage(int page);
-    void onPage(const QByteArray &body);
-
-    QPointer<ApiClient> m_client;
-    QString m_type;
-    int m_page = 0;
-    QList<Report> m_reports;
-    QSet<QString> m_seen;
-    ApiCall *m_call = nullptr;
+    QList<QPointer<Job>> m_calls;
 };
 
 } // namespace getbill

@@ -64,6 +64,9 @@ public:
 
     void requestToken(QObject *context, Callback callback) override;
     bool tokenRejected(const QString &token) override;
+    /// The provider of the current credential (null when signed out): replaced, and the old one destroyed, whenever
+    /// the credential or the API changes.
+    TokenProvider *session() override { return m_provider.get(); }
 
     /// The provider a credential needs (StaticToken or ClientCredentials), wired to `network` and `options`.
     static std::unique_ptr<TokenProvider> makeProvider(const Credential &credential, QNetworkAccessManager *network,

@@ -1,12 +1,11 @@
 #include "auth/ClientCredentials.h"
 
 #include "api/UrlPolicy.h"
+#include "net/HttpJob.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QUrlQuery>
 
 namespace getbill {
@@ -29,16 +28,13 @@ ClientCredentials::ClientCredentials(QNetworkAccessManager *network, QUrl tokenU
                                      QString clientSecret, QObject *parent)
     : TokenProvider(parent), m_network(network), m_tokenUrl(std::move(tokenUrl)), m_clientId(std::move(clientId)),
       m_clientSecret(std::move(clientSecret))
-{
-    m_retryTimer.setSingleShot(true);
-    connect(&m_retryTimer, &QTimer::timeout, this, &ClientCredentials::fetch);
-}
+{}
 
 ClientCredentials::~ClientCredentials()
 {
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
+    if (m_request) {
+        m_request->disconnect(this);
+        m_request->cancel();
     }
     m_clientSecret.fill(QLatin1Char('\0'));
     m_token.fill(QLatin1Char('\0'));
@@ -73,8 +69,7 @@ void ClientCredentials::requestToken(QObject *context, Callback callback)
     }
     m_waiters.append({context, std::move(callback)});
     // One request serves every waiter: ten calls starting together must not cost ten tokens.
-    if (!m_reply && !m_retryTimer.isActive() && !m_fetchQueued) {
-        m_attempt = 0;
+    if (!m_request && !m_fetchQueued) {
         m_fetchQueued = true;
         // Queued: even a refusal (insecure URL) must reach the callback from the event loop.
         QMetaObject::invokeMethod(this, &ClientCredentials::fetch, Qt::QueuedConnection);
@@ -106,9 +101,8 @@ bool ClientCredentials::tokenRejected(const QString &token)
 void ClientCredentials::fetch()
 {
     m_fetchQueued = false;
-    if (m_reply || m_waiters.isEmpty())
+    if (m_request || m_waiters.isEmpty())
         return;
-    ++m_attempt;
     if (!UrlPolicy::isAllowed(m_tokenUrl) || m_tokenUrl.hasQuery() || m_tokenUrl.hasFragment()) {
         // Refused before a byte is sent: the secret must not travel in clear text.
         deliver({}, ApiError(ApiError::Kind::InsecureUrl,
@@ -117,33 +111,20 @@ void ClientCredentials::fetch()
                                  .arg(UrlPolicy::redacted(m_tokenUrl))));
         return;
     }
-    QNetworkRequest request(m_tokenUrl);
-    m_options.apply(request);
-    // A redirect to another site would carry the client secret there.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
-    request.setMaximumRedirectsAllowed(3);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/x-www-form-urlencoded"));
-    request.setRawHeader("Accept", "application/json");
-    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     const QByteArray form = "grant_type=client_credentials&client_id=" + formValue(m_clientId) +
                             "&client_secret=" + formValue(m_clientSecret) + "&scope=" + formValue(scope());
-    m_body.clear();
-    m_tooLarge = false;
+    // HttpJob keeps redirects on the origin, bounds the answer and retries what is transient.
+    auto *request = new HttpJob(m_network, m_options, HttpPurpose::Token, m_tokenUrl, this);
+    request->setPost(QByteArrayLiteral("application/x-www-form-urlencoded"), form);
+    request->setMaxBodyBytes(maxTokenBodyBytes);
+    m_request = request;
     m_sentAtMs = QDateTime::currentMSecsSinceEpoch();
-    m_reply.reset(m_network->post(request, form));
-    connect(m_reply.data(), &QNetworkReply::readyRead, this, &ClientCredentials::onReadyRead);
-    connect(m_reply.data(), &QNetworkReply::finished, this, &ClientCredentials::onFinished);
-}
-
-void ClientCredentials::onReadyRead()
-{
-    if (m_body.size() + m_reply->bytesAvailable() > maxTokenBodyBytes) {
-        m_tooLarge = true;
-        m_reply->abort();
-        return;
-    }
-    m_body += m_reply->readAll();
+    connect(request, &Job::finished, this, [this, request] {
+        request->deleteLater();
+        m_request = nullptr;
+        onFinished(*request);
+    });
+    request->start();
 }
 
 QString ClientCredentials::scrub(QString text) const
@@ -151,12 +132,17 @@ QString ClientCredentials::scrub(QString text) const
     // Server text goes to the user: make sure it cannot echo the secret back at them, or into a log.
     if (!m_clientSecret.isEmpty())
         text.replace(m_clientSecret, QStringLiteral("***"));
+    if (!m_clientSecret.isEmpty()) {
+        const QString encoded = QString::fromLatin1(formValue(m_clientSecret));
+        text.replace(encoded, QStringLiteral("***"));
+    }
     return text.left(300);
 }
 
-ApiError ClientCredentials::parseError(int status, const QByteArray &body) const
+ApiError ClientCredentials::parseError(const HttpJob &request) const
 {
-    const QJsonObject o = QJsonDocument::fromJson(body).object();
+    const int status = request.status();
+    const QJsonObject o = QJsonDocument::fromJson(request.body()).object();
     const QString code = o.value(QStringLiteral("error")).toString();
     QString description = scrub(o.value(QStringLiteral("error_description")).toString());
     if (description.isEmpty())
@@ -174,45 +160,24 @@ ApiError ClientCredentials::parseError(int status, const QByteArray &body) const
             ApiError::Kind::Http,
             tr("The API client \"%1\" may not read reports (scope reports:read): %2").arg(m_clientId, description),
             403);
-    ApiError error = ApiError::fromHttp(status, body, RateLimit{}, m_reply ? m_reply->rawHeader("Retry-After") : "");
-    if (!code.isEmpty())
-        error = ApiError(error.kind(), description, status).withRetryAfter(error.retryAfterSeconds());
+    ApiError error = request.error();
+    // Not the OAuth shape (a proxy's page, an API envelope): its text may still quote what we sent.
+    error = ApiError(error.kind(), code.isEmpty() ? scrub(error.message()) : description, status)
+                .withRetryAfter(error.retryAfterSeconds());
     return error.withContext(tr("GetBill sign-in (%1)").arg(m_tokenUrl.host()));
 }
 
-void ClientCredentials::onFinished()
+void ClientCredentials::onFinished(const HttpJob &request)
 {
-    QNetworkReply &reply = *m_reply;
-    if (!m_tooLarge && reply.bytesAvailable() > 0)
-        onReadyRead();
-    const int status = reply.attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QString host = m_tokenUrl.host();
-
     ApiError error;
     QJsonObject answer;
-    if (m_tooLarge) {
-        error = ApiError(ApiError::Kind::InvalidResponse,
-                         tr("The GetBill sign-in service at %1 sent an oversized answer.").arg(host));
-    } else if (status >= 400) {
-        error = parseError(status, m_body);
-    } else if (reply.error() == QNetworkReply::InsecureRedirectError ||
-               reply.error() == QNetworkReply::TooManyRedirectsError || (status >= 300 && status < 400)) {
-        error = ApiError(ApiError::Kind::InsecureUrl,
-                         tr("The GetBill sign-in service at %1 redirected the request to another address; it was "
-                            "not followed so that your client secret stays with GetBill.")
-                             .arg(host));
-    } else if (reply.error() == QNetworkReply::SslHandshakeFailedError) {
-        error = ApiError(ApiError::Kind::Tls, tr("The secure connection to the GetBill sign-in service at %1 could not "
-                                                 "be verified (untrusted or invalid certificate).")
-                                                  .arg(host));
-    } else if (reply.error() == QNetworkReply::OperationCanceledError) {
-        error = ApiError(ApiError::Kind::Timeout,
-                         tr("The GetBill sign-in service at %1 did not answer in time.").arg(host));
-    } else if (reply.error() != QNetworkReply::NoError) {
-        error = ApiError(ApiError::Kind::Network,
-                         tr("Cannot reach the GetBill sign-in service at %1. Check your connection.").arg(host));
+    if (request.status() >= 400) {
+        error = parseError(request);
+    } else if (!request.succeeded()) {
+        error = request.error();
     } else {
-        answer = QJsonDocument::fromJson(m_body).object();
+        answer = QJsonDocument::fromJson(request.body()).object();
         const QString type = answer.value(QStringLiteral("token_type")).toString(QStringLiteral("Bearer"));
         if (!answer.value(QStringLiteral("access_token")).isString() ||
             answer.value(QStringLiteral("access_token")).toString().isEmpty() ||
@@ -220,9 +185,6 @@ void ClientCredentials::onFinished()
             error = ApiError(ApiError::Kind::InvalidResponse,
                              tr("The GetBill sign-in service at %1 did not send a bearer access token.").arg(host));
     }
-    m_body.fill('\0');
-    m_body.clear();
-    m_reply.reset();
 
     if (error.isError()) {
         handleFailure(error);
@@ -236,22 +198,17 @@ void ClientCredentials::onFinished()
     m_refreshAtMs = m_expiresAtMs - refreshMargin(std::chrono::milliseconds(lifetimeMs)).count();
     m_tokenAfterRejection = m_nextFetchAfterRejection;
     m_nextFetchAfterRejection = false;
-    m_attempt = 0;
     emit changed();
     deliver(m_token, {});
 }
 
 void ClientCredentials::handleFailure(const ApiError &error)
 {
+    // Transient failures were already retried by the request itself.
     if (error.category() == ApiError::Category::NotAuthenticated) {
         signOut(error);
         return;
     }
-    if (const auto delay = m_options.retry.delayAfter(error, m_attempt)) {
-        m_retryTimer.start(*delay);
-        return;
-    }
-    m_attempt = 0;
     deliver({}, error);
 }
 

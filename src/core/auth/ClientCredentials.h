@@ -5,15 +5,14 @@
 
 #include <QDateTime>
 #include <QList>
-#include <QScopedPointer>
-#include <QTimer>
 #include <QUrl>
 #include <chrono>
 
 class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace getbill {
+
+class HttpJob;
 
 /// OAuth 2.0 client-credentials grant against GetBill's token endpoint: trades an API client's id and secret for
 /// access tokens, keeps the current one in memory and fetches the next one before it runs out, so that callers
@@ -58,12 +57,11 @@ private:
     };
 
     void fetch();
-    void onReadyRead();
-    void onFinished();
+    void onFinished(const HttpJob &request);
     void handleFailure(const ApiError &error);
     void deliver(const QString &token, const ApiError &error);
     void signOut(const ApiError &reason);
-    ApiError parseError(int status, const QByteArray &body) const;
+    ApiError parseError(const HttpJob &request) const;
     QString scrub(QString text) const;
 
     QNetworkAccessManager *m_network;
@@ -81,13 +79,9 @@ private:
     ApiError m_signedOut;
 
     QList<Waiter> m_waiters;
-    QScopedPointer<QNetworkReply, QScopedPointerDeleteLater> m_reply;
-    QByteArray m_body;
-    bool m_tooLarge = false;
+    QPointer<HttpJob> m_request;
     qint64 m_sentAtMs = 0;
-    int m_attempt = 0;
     bool m_fetchQueued = false;
-    QTimer m_retryTimer;
 };
 
 } // namespace getbill

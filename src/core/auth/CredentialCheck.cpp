@@ -5,6 +5,7 @@
 #include "api/UrlPolicy.h"
 #include "auth/Account.h"
 #include "auth/ClientCredentials.h"
+#include "net/HttpJob.h"
 
 #include <QCoreApplication>
 
@@ -18,19 +19,16 @@ CredentialCheck::CredentialCheck(QNetworkAccessManager *network, const NetworkOp
         m_api = std::make_unique<ApiClient>(network, m_tokens.get());
         m_api->setOptions(options);
     }
-    QMetaObject::invokeMethod(this, &CredentialCheck::start, Qt::QueuedConnection);
 }
 
 CredentialCheck::~CredentialCheck()
 {
-    // The call refers to the client: it goes first.
-    delete m_call;
+    // The request refers to the client and the token: it goes first.
+    cancelChildren();
 }
 
-void CredentialCheck::start()
+void CredentialCheck::run()
 {
-    if (isFinished())
-        return;
     if (!m_tokens) {
         emitFailure(ApiError(ApiError::Kind::InvalidInput,
                              QCoreApplication::translate("getbill::CredentialCheck",
@@ -48,11 +46,10 @@ void CredentialCheck::start()
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("page"), QStringLiteral("1"));
     query.addQueryItem(QStringLiteral("limit"), QStringLiteral("1"));
-    m_call = new ApiCall(m_api.get(), m_api->endpoint(QStringLiteral("/reports"), query), this);
-    connect(m_call, &ApiCall::succeeded, this, [this](const QByteArray &body) {
+    runChild(m_api->get(QStringLiteral("/reports"), query), [this](HttpJob *request) {
         ReportPage page;
-        ApiError error;
-        if (!json::parseReportPage(body, &page, &error)) {
+        ApiError error = request->error();
+        if (!request->succeeded() || !json::parseReportPage(request->body(), &page, &error)) {
             emitFailure(error);
             return;
         }
@@ -61,14 +58,6 @@ void CredentialCheck::start()
             m_expiry = cc->tokenExpiry();
         emitSuccess();
     });
-    connect(m_call, &ApiCall::failed, this, [this](const ApiError &error) { emitFailure(error); });
-    m_call->start();
-}
-
-void CredentialCheck::abortWork()
-{
-    if (m_call)
-        m_call->abort();
 }
 
 } // namespace getbill

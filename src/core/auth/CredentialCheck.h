@@ -13,7 +13,6 @@ class QNetworkAccessManager;
 namespace getbill {
 
 class ApiClient;
-class ApiCall;
 class TokenProvider;
 
 /// Tries a credential before it is saved: signs in (API clients) and asks the API for one report
@@ -23,7 +22,6 @@ class CredentialCheck : public Job
 {
     Q_OBJECT
 public:
-    /// Starts from the event loop.
     CredentialCheck(QNetworkAccessManager *network, const NetworkOptions &options, const QUrl &apiUrl,
                     const QUrl &tokenUrl, const Credential &credential, QObject *parent = nullptr);
     ~CredentialCheck() override;
@@ -34,14 +32,11 @@ public:
     int reportCount() const { return m_reportCount; }
 
 protected:
-    void abortWork() override;
+    void run() override;
 
 private:
-    void start();
-
     std::unique_ptr<TokenProvider> m_tokens;
     std::unique_ptr<ApiClient> m_api;
-    ApiCall *m_call = nullptr;
     QUrl m_apiUrl;
     QDateTime m_expiry;
     int m_reportCount = 0;

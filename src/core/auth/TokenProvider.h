@@ -24,6 +24,10 @@ public:
     /// The API answered 401 to `token`: forget it. Returns true when asking again may give a different token that
     /// is worth one retry (OAuth refresh), false when it would be the same one.
     virtual bool tokenRejected(const QString &token) = 0;
+    /// The provider that stands for the current credential. A request binds to it for its whole life: when the
+    /// credential is replaced (another account, sign-out) the session object goes away, and a retry still waiting
+    /// finds no token instead of the next account's. A provider with one fixed credential is its own session.
+    virtual TokenProvider *session() { return this; }
 
 signals:
     /// The credential changed (signed in, out, refreshed, rejected); views showing "who is connected" re-read.

@@ -1,6 +1,7 @@
 #include "download/DownloadHistory.h"
 
-#include <QCryptographicHash>
+#include "download/Sha256.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -116,6 +117,21 @@ std::optional<DownloadRecord> DownloadHistory::latest(const QString &reportId) c
     return std::nullopt;
 }
 
+std::optional<DownloadRecord> DownloadHistory::savedCopy(const QString &reportId, const QString &folder) const
+{
+    const QString inFolder = folder.isEmpty() ? QString() : QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+    for (auto it = m_records.crbegin(); it != m_records.crend(); ++it) {
+        if (it->reportId != reportId)
+            continue;
+        const QFileInfo file(it->path);
+        if (!inFolder.isEmpty() && file.absolutePath() != inFolder)
+            continue;
+        if (file.isFile() && (it->size < 0 || file.size() == it->size))
+            return *it;
+    }
+    return std::nullopt;
+}
+
 bool DownloadHistory::save(QString *error)
 {
     QJsonArray items;
@@ -139,7 +155,7 @@ QString DownloadHistory::sha256OfFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    Sha256 hash;
     if (!hash.addData(&file))
         return {};
     return QString::fromLatin1(hash.result().toHex());

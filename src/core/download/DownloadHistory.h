@@ -50,6 +50,9 @@ public:
     bool contains(const QString &reportId) const;
     /// The newest record of a report.
     std::optional<DownloadRecord> latest(const QString &reportId) const;
+    /// The rule of "already downloaded", one for the window, the CLI and sync: the newest record of the report (in
+    /// `folder`, when given) whose file is still there with the recorded size.
+    std::optional<DownloadRecord> savedCopy(const QString &reportId, const QString &folder = {}) const;
 
     /// sha256 (lower-case hex) of a file, read in chunks; empty when it cannot be read.
     static QString sha256OfFile(const QString &path);

@@ -1,236 +1,22 @@
 #include "download/DownloadJob.h"
 
+#include "Format.h"
 #include "api/UrlPolicy.h"
-#include "download/FileCommit.h"
-#include "download/PartWriter.h"
-#include "download/PartialDownload.h"
+#include "download/PartFile.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QLocale>
-#include <QLockFile>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QStorageInfo>
-#include <QThread>
 
 namespace getbill {
 
 namespace {
-QString size(qint64 bytes)
+QString native(const QString &path)
 {
-    return QLocale().formattedDataSize(bytes);
+    return QDir::toNativeSeparators(path);
 }
 
-} // namespace
-
-DownloadJob::DownloadJob(QNetworkAccessManager *network, const NetworkOptions &options, DownloadTicket ticket,
-                         QString targetPath, QObject *parent)
-    : Job(parent), m_network(network), m_options(options), m_ticket(std::move(ticket)),
-      m_targetPath(QDir::cleanPath(std::move(targetPath)))
-{}
-
-DownloadJob::~DownloadJob()
-{
-    if (!isFinished()) {
-        m_stopped = true;
-        if (m_reply)
-            m_reply->abort();
-        stopWriter();
-        releasePart();
-    }
-    stopWriter();
-}
-
-void DownloadJob::start()
-{
-    if (!UrlPolicy::isAllowed(m_ticket.downloadUrl)) {
-        fail(ApiError(ApiError::Kind::InsecureUrl,
-                      tr("The download link is not secure (not https); the file was not downloaded.")));
-        return;
-    }
-    if (m_ticket.fileSize < 0) {
-        fail(ApiError(ApiError::Kind::InvalidResponse, tr("GetBill did not say how large the file is.")));
-        return;
-    }
-    const QFileInfo target(m_targetPath);
-    const QString folder = target.absolutePath();
-    if (!QFileInfo(folder).isDir()) {
-        fail(ApiError(ApiError::Kind::LocalFile,
-                      tr("The folder %1 does not exist.").arg(QDir::toNativeSeparators(folder))));
-        return;
-    }
-    if (target.exists() && (!m_overwrite || target.isDir())) {
-        fail(ApiError(
-            ApiError::Kind::LocalFile,
-            target.isDir()
-                ? tr("%1 is a folder.").arg(QDir::toNativeSeparators(m_targetPath))
-                : tr("%1 already exists; it was left untouched.").arg(QDir::toNativeSeparators(m_targetPath))));
-        return;
-    }
-    if (!QFileInfo(folder).isWritable()) {
-        fail(ApiError(ApiError::Kind::LocalFile,
-                      tr("Cannot write in the folder %1: permission denied.").arg(QDir::toNativeSeparators(folder))));
-        return;
-    }
-    // Two items saving to the same name would write one .part together; a lock of a killed process is stale
-    // (its PID is gone) and taken over.
-    m_lock = std::make_unique<QLockFile>(m_targetPath + QLatin1String(".part.lock"));
-    m_lock->setStaleLockTime(0);
-    if (!m_lock->tryLock(0)) {
-        const bool busy = m_lock->error() == QLockFile::LockFailedError;
-        m_lock.reset();
-        fail(ApiError(ApiError::Kind::LocalFile,
-                      busy ? tr("%1 is already being downloaded.").arg(QDir::toNativeSeparators(m_targetPath))
-                           : tr("Cannot write in the folder %1.").arg(QDir::toNativeSeparators(folder))));
-        return;
-    }
-
-    // Continue an interrupted attempt only when its sidecar says it is this very file; anything else named
-    // <target>.part is a leftover of ours (we hold the lock) and is replaced.
-    const std::optional<PartialDownload> meta = PartialDownload::load(m_targetPath);
-    const qint64 partSize = QFileInfo(partPath()).size();
-    qint64 resume = 0;
-    if (meta && meta->reportId == m_ticket.id && meta->fileSize == m_ticket.fileSize && partSize > 0 &&
-        partSize < m_ticket.fileSize) {
-        resume = partSize;
-        m_etag = meta->etag;
-    } else {
-        PartialDownload::discard(m_targetPath);
-    }
-    startWriter();
-    // Re-hashing a long .part takes a while: the writer does it, and the download goes on in onPartOpened().
-    QMetaObject::invokeMethod(
-        m_writer, [writer = m_writer, resume] { writer->open(resume); }, Qt::QueuedConnection);
-}
-
-void DownloadJob::startWriter()
-{
-    m_writerThread = std::make_unique<QThread>();
-    m_writerThread->setObjectName(QStringLiteral("PartWriter"));
-    m_writer = new PartWriter(partPath());
-    m_writer->moveToThread(m_writerThread.get());
-    connect(m_writerThread.get(), &QThread::finished, m_writer, &QObject::deleteLater);
-    connect(m_writer, &PartWriter::opened, this, &DownloadJob::onPartOpened);
-    connect(m_writer, &PartWriter::written, this, &DownloadJob::onWritten);
-    connect(m_writer, &PartWriter::writeFailed, this, [this](const QString &error) {
-        if (!m_stopped)
-            fail(ApiError(ApiError::Kind::LocalFile,
-                          tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), error)));
-    });
-    connect(m_writer, &PartWriter::finished, this, &DownloadJob::onPartFinished);
-    m_writerThread->start();
-}
-
-void DownloadJob::stopWriter()
-{
-    if (!m_writerThread)
-        return;
-    m_writer->disconnect(this);
-    // Runs after every write queued before it: once it returns, the file holds all it was given and is closed.
-    QMetaObject::invokeMethod(m_writer, &PartWriter::close, Qt::BlockingQueuedConnection);
-    m_writerThread->quit();
-    m_writerThread->wait();
-    m_writerThread.reset();
-    m_writer = nullptr;
-    m_partOpen = false;
-}
-
-void DownloadJob::onPartOpened(qint64 resumedBytes, const QString &error)
-{
-    if (m_stopped)
-        return;
-    const QString folder = QFileInfo(m_targetPath).absolutePath();
-    if (!error.isEmpty()) {
-        fail(ApiError(ApiError::Kind::LocalFile,
-                      tr("Cannot write in the folder %1: %2").arg(QDir::toNativeSeparators(folder), error)));
-        return;
-    }
-    m_partOpen = true;
-    m_ownsPart = true;
-    m_resumedFrom = m_received = m_written = resumedBytes;
-    if (resumedBytes == 0)
-        m_etag.clear();
-    const qint64 needed = m_ticket.fileSize - m_received;
-    const QStorageInfo storage(folder);
-    if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < needed) {
-        fail(ApiError(ApiError::Kind::LocalFile,
-                      tr("Not enough free space in %1: the report needs %2, %3 are free.")
-                          .arg(QDir::toNativeSeparators(folder), size(needed), size(storage.bytesAvailable()))));
-        return;
-    }
-    if (!PartialDownload{m_ticket.id, m_ticket.fileSize, m_etag}.save(m_targetPath)) {
-        fail(ApiError(ApiError::Kind::LocalFile,
-                      tr("Cannot write in the folder %1.").arg(QDir::toNativeSeparators(folder))));
-        return;
-    }
-    m_rate.start(m_received);
-    get(m_ticket.downloadUrl);
-}
-
-void DownloadJob::onWritten(int generation, qint64 total)
-{
-    if (m_stopped || generation != m_generation)
-        return;
-    m_written = total;
-    // Reading paused while too much waited for the disk: the reply kept the rest (and TCP held the server back).
-    if (!m_bodyComplete && m_reply && m_reply->bytesAvailable() > 0)
-        onReadyRead();
-    maybeFinalize();
-}
-
-void DownloadJob::truncatePart()
-{
-    ++m_generation;
-    QMetaObject::invokeMethod(m_writer, &PartWriter::truncate, Qt::QueuedConnection);
-    m_received = 0;
-    m_written = 0;
-    m_resumedFrom = 0;
-    m_rate.start(0);
-}
-
-void DownloadJob::get(const QUrl &url)
-{
-    m_currentUrl = url;
-    QNetworkRequest request(url);
-    m_options.apply(request);
-    // We follow redirects ourselves, to check each hop against the https-or-loopback rule.
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    // Byte counts must be the file's: no transparent decompression.
-    request.setRawHeader("Accept-Encoding", "identity");
-    m_rangeRequested = m_received > 0;
-    m_responseAccepted = false;
-    if (m_rangeRequested) {
-        request.setRawHeader("Range", "bytes=" + QByteArray::number(m_received) + '-');
-        // Without a validator the rest could belong to a newer file; the size check and the checksum remain.
-        if (!m_etag.isEmpty())
-            request.setRawHeader("If-Range", m_etag.toLatin1());
-    }
-    m_reply.reset(m_network->get(request));
-    m_reply->setReadBufferSize(m_options.readBufferBytes);
-    connect(m_reply.data(), &QNetworkReply::metaDataChanged, this, &DownloadJob::onMetaData);
-    connect(m_reply.data(), &QNetworkReply::readyRead, this, &DownloadJob::onReadyRead);
-    connect(m_reply.data(), &QNetworkReply::finished, this, &DownloadJob::onFinished);
-}
-
-void DownloadJob::onMetaData()
-{
-    if (m_stopped || m_responseAccepted)
-        return;
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status != 200 && status != 206)
-        return;
-    if (!acceptResponse(status))
-        return;
-    m_responseAccepted = true;
-}
-
-namespace {
 /// "bytes 100-199/200" -> {100, 199, 200}; total -1 for "*".
 bool parseContentRange(const QByteArray &header, qint64 *first, qint64 *last, qint64 *total)
 {
@@ -251,14 +37,14 @@ bool parseContentRange(const QByteArray &header, qint64 *first, qint64 *last, qi
 }
 
 /// The server's checksum of the whole file: X-Checksum-Sha256 (hex) or Digest: sha-256=<base64> (RFC 3230).
-QByteArray announcedSha256(const QNetworkReply &reply)
+QByteArray announcedSha256(const HttpJob &http)
 {
-    const QByteArray hex = reply.rawHeader("X-Checksum-Sha256").trimmed();
+    const QByteArray hex = http.rawHeader("X-Checksum-Sha256").trimmed();
     if (!hex.isEmpty()) {
         const QByteArray raw = QByteArray::fromHex(hex);
         return raw.size() == 32 && hex.size() == 64 ? raw : QByteArray("invalid");
     }
-    const QList<QByteArray> digests = reply.rawHeader("Digest").split(',');
+    const QList<QByteArray> digests = http.rawHeader("Digest").split(',');
     for (const QByteArray &d : digests) {
         const QByteArray item = d.trimmed();
         if (item.left(8).compare("sha-256=", Qt::CaseInsensitive) == 0) {
@@ -270,214 +56,246 @@ QByteArray announcedSha256(const QNetworkReply &reply)
 }
 } // namespace
 
-bool DownloadJob::acceptResponse(int status)
+DownloadJob::DownloadJob(QNetworkAccessManager *network, const NetworkOptions &options, DownloadTicket ticket,
+                         QString targetPath, QObject *parent)
+    : Job(parent), m_network(network), m_options(options), m_ticket(std::move(ticket)),
+      m_targetPath(QDir::cleanPath(std::move(targetPath)))
+{}
+
+DownloadJob::~DownloadJob()
 {
+    // The fetch writes into the partial file: it stops first; the PartFile then removes what is not kept.
+    cancelChildren();
+}
+
+QString DownloadJob::partPath() const
+{
+    return m_part ? m_part->partPath() : QString();
+}
+
+ApiError DownloadJob::localError(const QString &message) const
+{
+    return ApiError(ApiError::Kind::LocalFile, message);
+}
+
+void DownloadJob::run()
+{
+    if (!UrlPolicy::isAllowed(m_ticket.downloadUrl)) {
+        emitFailure(ApiError(ApiError::Kind::InsecureUrl,
+                             tr("The download link is not secure (not https); the file was not downloaded.")));
+        return;
+    }
+    if (m_ticket.fileSize < 0) {
+        emitFailure(ApiError(ApiError::Kind::InvalidResponse, tr("GetBill did not say how large the file is.")));
+        return;
+    }
+    const QFileInfo target(m_targetPath);
+    const QString folder = target.absolutePath();
+    if (!QFileInfo(folder).isDir()) {
+        emitFailure(localError(tr("The folder %1 does not exist.").arg(native(folder))));
+        return;
+    }
+    if ((target.exists() || target.isSymLink()) && (!m_overwrite || target.isDir())) {
+        emitFailure(localError(target.isDir()
+                                   ? tr("%1 is a folder.").arg(native(m_targetPath))
+                                   : tr("%1 already exists; it was left untouched.").arg(native(m_targetPath))));
+        return;
+    }
+    if (!QFileInfo(folder).isWritable()) {
+        emitFailure(localError(tr("Cannot write in the folder %1: permission denied.").arg(native(folder))));
+        return;
+    }
+    m_part = std::make_unique<PartFile>(m_targetPath);
+    QString why;
+    if (!m_part->lock(&why)) {
+        emitFailure(localError(why));
+        return;
+    }
+    connect(m_part.get(), &PartFile::opened, this, &DownloadJob::onOpened);
+    connect(m_part.get(), &PartFile::drained, this, [this] {
+        if (m_http)
+            m_http->resumeReading();
+    });
+    connect(m_part.get(), &PartFile::writeFailed, this, [this](const QString &error) { fail(localError(error)); });
+    connect(m_part.get(), &PartFile::synced, this, &DownloadJob::onSynced);
+    connect(m_part.get(), &PartFile::committed, this, [this](const QString &error) {
+        if (!error.isEmpty()) {
+            fail(localError(error));
+            return;
+        }
+        m_step = Step::Done;
+        emitSuccess();
+    });
+    m_step = Step::Opening;
+    m_part->open(m_ticket.id, m_ticket.fileSize);
+}
+
+void DownloadJob::onOpened(qint64 resumedBytes, const QString &error)
+{
+    const QString folder = QFileInfo(m_targetPath).absolutePath();
+    if (!error.isEmpty()) {
+        fail(localError(tr("Cannot write in the folder %1: %2").arg(native(folder), error)));
+        return;
+    }
+    m_resumedFrom = m_received = resumedBytes;
+    const qint64 needed = m_ticket.fileSize - m_received;
+    const QStorageInfo storage(folder);
+    if (storage.isValid() && storage.bytesAvailable() >= 0 && storage.bytesAvailable() < needed) {
+        fail(
+            localError(tr("Not enough free space in %1: the report needs %2, %3 are free.")
+                           .arg(native(folder), Format::dataSize(needed), Format::dataSize(storage.bytesAvailable()))));
+        return;
+    }
+    m_rate.start(m_received);
+    emit progress(m_received, m_ticket.fileSize);
+    fetch();
+}
+
+void DownloadJob::fetch()
+{
+    m_step = Step::Fetching;
+    auto *http = new HttpJob(m_network, m_options, HttpPurpose::File, m_ticket.downloadUrl);
+    http->setSink(this);
+    http->setProgressBase(m_received, m_ticket.fileSize);
+    m_rangeRequested = m_received > 0;
+    if (m_rangeRequested) {
+        http->setRawHeader("Range", "bytes=" + QByteArray::number(m_received) + '-');
+        // Without a validator the rest could belong to a newer file; the size check and the checksum remain.
+        if (!m_part->validator().isEmpty())
+            http->setRawHeader("If-Range", m_part->validator().toLatin1());
+    }
+    connect(http, &HttpJob::responseStarted, this, [this, http] { onResponse(http); });
+    m_http = http;
+    runChild(http, [this](HttpJob *done) {
+        if (m_http == done)
+            m_http = nullptr;
+        onFetched(done);
+    });
+}
+
+void DownloadJob::onResponse(HttpJob *http)
+{
+    const int status = http->status();
+    m_http2 = http->usedHttp2();
     if (status == 200 && m_rangeRequested) {
         // The server ignored the Range, or the file changed (If-Range): what comes is the whole file.
-        truncatePart();
+        m_part->restart();
+        m_received = m_resumedFrom = 0;
         m_rangeRequested = false;
-    }
-    if (status == 206) {
+        m_rate.start(0);
+    } else if (status == 206) {
         qint64 first = -1, last = -1, total = -1;
-        const bool ok = parseContentRange(m_reply->rawHeader("Content-Range"), &first, &last, &total);
+        const bool ok = parseContentRange(http->rawHeader("Content-Range"), &first, &last, &total);
         if (!m_rangeRequested || !ok || first != m_received || last != m_ticket.fileSize - 1 ||
             (total >= 0 && total != m_ticket.fileSize)) {
-            restartFromZero();
-            return false;
+            restartFromZero(http);
+            return;
         }
+    } else if (status != 200) {
+        http->abortWith(ApiError(ApiError::Kind::InvalidResponse,
+                                 tr("The download server %1 answered HTTP %2.").arg(http->host()).arg(status), status));
+        return;
     }
     bool ok = false;
-    const qint64 announced = m_reply->rawHeader("Content-Length").toLongLong(&ok);
+    const qint64 announced = http->rawHeader("Content-Length").toLongLong(&ok);
     if (ok && announced != m_ticket.fileSize - m_received) {
-        fail(ApiError(ApiError::Kind::Integrity,
-                      tr("The download server announced %1 bytes, but GetBill said the report has %2 bytes; the file "
-                         "was not saved.")
-                          .arg(announced + m_received)
-                          .arg(m_ticket.fileSize)));
-        return false;
-    }
-    m_expectedSha256 = announcedSha256(*m_reply);
-    const QString etag = QString::fromLatin1(m_reply->rawHeader("ETag"));
-    if (etag != m_etag && etag.size() <= 512) {
-        m_etag = etag;
-        PartialDownload{m_ticket.id, m_ticket.fileSize, m_etag}.save(m_targetPath);
-    }
-    return true;
-}
-
-void DownloadJob::restartFromZero()
-{
-    // A server that resumes wrongly gets two more chances from byte 0, not an endless loop.
-    if (++m_restarts > 2) {
-        fail(ApiError(ApiError::Kind::Integrity,
-                      tr("The download server %1 sent the wrong part of the file; the file was not saved.")
-                          .arg(m_currentUrl.host())));
+        http->abortWith(ApiError(ApiError::Kind::Integrity,
+                                 tr("The download server announced %1 bytes, but GetBill said the report has %2 bytes; "
+                                    "the file was not saved.")
+                                     .arg(announced + m_received)
+                                     .arg(m_ticket.fileSize)));
         return;
     }
-    m_reply->disconnect(this);
-    m_reply->abort();
-    m_reply.reset();
-    truncatePart();
-    get(m_currentUrl);
+    m_expectedSha256 = announcedSha256(*http);
+    const QByteArray etag = http->rawHeader("ETag");
+    if (!etag.isEmpty())
+        m_part->setValidator(QString::fromLatin1(etag));
 }
 
-void DownloadJob::onReadyRead()
+void DownloadJob::restartFromZero(HttpJob *http)
 {
-    if (m_stopped)
+    if (++m_restarts > maxRestarts) {
+        const ApiError wrong(ApiError::Kind::Integrity,
+                             tr("The download server %1 sent the wrong part of the file; the file was not saved.")
+                                 .arg(m_ticket.downloadUrl.host()));
+        if (http && http->isRunning())
+            http->abortWith(wrong);
+        else
+            fail(wrong);
         return;
-    if (!m_responseAccepted)
-        onMetaData();
-    if (m_stopped || !m_responseAccepted || m_received - m_written >= maxUnwrittenBytes)
-        return;
-    takeChunk(m_reply->read(m_reply->bytesAvailable()));
+    }
+    if (http && http->isRunning())
+        cancelChild(http);
+    m_http = nullptr;
+    m_part->restart();
+    m_received = m_resumedFrom = 0;
+    m_rate.start(0);
+    fetch();
 }
 
-bool DownloadJob::takeChunk(const QByteArray &chunk)
+qint64 DownloadJob::room() const
 {
-    if (chunk.isEmpty())
-        return true;
+    return m_part ? m_part->room() : 0;
+}
+
+bool DownloadJob::write(const QByteArray &chunk, ApiError *error)
+{
     if (m_received + chunk.size() > m_ticket.fileSize) {
-        fail(ApiError(ApiError::Kind::Integrity,
-                      tr("The download server sent more than the %1 bytes GetBill announced; the file was not saved.")
-                          .arg(m_ticket.fileSize)));
+        *error =
+            ApiError(ApiError::Kind::Integrity,
+                     tr("The download server sent more than the %1 bytes GetBill announced; the file was not saved.")
+                         .arg(m_ticket.fileSize));
         return false;
     }
-    QMetaObject::invokeMethod(
-        m_writer, [writer = m_writer, chunk] { writer->write(chunk); }, Qt::QueuedConnection);
+    m_part->write(chunk);
     m_received += chunk.size();
     m_rate.update(m_received);
     emit progress(m_received, m_ticket.fileSize);
     return true;
 }
 
-ApiError DownloadJob::transferError() const
+void DownloadJob::onFetched(HttpJob *http)
 {
-    const QString host = m_currentUrl.host();
-    switch (m_reply->error()) {
-    case QNetworkReply::OperationCanceledError:
-        return ApiError(ApiError::Kind::Timeout, tr("The download from %1 stalled: no data for %2 seconds.")
-                                                     .arg(host)
-                                                     .arg(m_options.transferTimeoutMs / 1000.0));
-    case QNetworkReply::SslHandshakeFailedError:
-        return ApiError(ApiError::Kind::Tls,
-                        tr("The secure connection to the download server %1 could not be verified (untrusted or "
-                           "invalid certificate).")
-                            .arg(host));
-    case QNetworkReply::RemoteHostClosedError:
-        return ApiError(ApiError::Kind::Network, tr("The download server %1 closed the connection after %2 of %3.")
-                                                     .arg(host, size(m_received), size(m_ticket.fileSize)));
-    default:
-        return ApiError(ApiError::Kind::Network, tr("The download from %1 failed after %2 of %3 (network error).")
-                                                     .arg(host, size(m_received), size(m_ticket.fileSize)));
-    }
-}
-
-void DownloadJob::onFinished()
-{
-    if (m_stopped)
+    if (isFinished())
         return;
-    const int status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status >= 300 && status < 400) {
-        const QUrl next = m_currentUrl.resolved(m_reply->header(QNetworkRequest::LocationHeader).toUrl());
-        if (++m_redirects > maxRedirects || !next.isValid()) {
-            fail(ApiError(ApiError::Kind::InsecureUrl, tr("The download server redirected too often.")));
+    if (!http->succeeded()) {
+        if (http->status() == 416 && m_rangeRequested) {
+            restartFromZero(nullptr);
             return;
         }
-        if (!UrlPolicy::isAllowed(next)) {
-            fail(ApiError(ApiError::Kind::InsecureUrl,
-                          tr("The download server redirected to an insecure address (%1); it was not followed.")
-                              .arg(UrlPolicy::redacted(next))));
-            return;
-        }
-        m_reply.reset();
-        get(next);
+        fail(http->error());
         return;
     }
-    if (status == 416 && m_rangeRequested) {
-        restartFromZero();
-        return;
-    }
-    if (status >= 400) {
-        const bool linkProblem = status == 400 || status == 401 || status == 403 || status == 404 || status == 410;
-        fail(ApiError(linkProblem ? ApiError::Kind::LinkRejected : ApiError::Kind::Http,
-                      linkProblem ? tr("The download link was refused by %1 (HTTP %2): it has expired or was already "
-                                       "used.")
-                                        .arg(m_currentUrl.host())
-                                        .arg(status)
-                                  : tr("The download server %1 answered HTTP %2.").arg(m_currentUrl.host()).arg(status),
-                      status)
-                 .withRetryAfter(ApiError::fromHttp(status, {}, RateLimit(), m_reply->rawHeader("Retry-After"))
-                                     .retryAfterSeconds()));
-        return;
-    }
-    if (m_reply->error() != QNetworkReply::NoError) {
-        fail(transferError());
-        return;
-    }
-    if (!m_responseAccepted)
-        onMetaData();
-    if (m_stopped)
-        return;
-    if (!m_responseAccepted) {
-        fail(ApiError(ApiError::Kind::InvalidResponse,
-                      tr("The download server %1 answered HTTP %2.").arg(m_currentUrl.host()).arg(status), status));
-        return;
-    }
-    // What the reply still holds is taken whatever waits for the disk: at most its bounded read buffer.
-    if (!takeChunk(m_reply->readAll()))
-        return;
     if (m_received != m_ticket.fileSize) {
         // The announced length matched (checked on the headers), so the connection ended early: worth resuming.
         fail(ApiError(ApiError::Kind::Network, tr("The download from %1 ended early: %2 of %3 bytes arrived.")
-                                                   .arg(m_currentUrl.host())
+                                                   .arg(http->host())
                                                    .arg(m_received)
                                                    .arg(m_ticket.fileSize)));
         return;
     }
-    m_reply.reset();
-    m_bodyComplete = true;
+    m_step = Step::Verifying;
     emit verifying();
-    maybeFinalize();
+    m_part->finish();
 }
 
-void DownloadJob::maybeFinalize()
+void DownloadJob::onSynced(const QByteArray &digest, const QString &error)
 {
-    if (!m_bodyComplete || m_finalizing || m_written != m_received)
-        return;
-    // Flushing and syncing hundreds of MiB can take a second: the writer does it, the event loop stays free.
-    m_finalizing = true;
-    QMetaObject::invokeMethod(m_writer, &PartWriter::finish, Qt::QueuedConnection);
-}
-
-void DownloadJob::onPartFinished(const QByteArray &digest, const QString &error)
-{
-    if (m_stopped)
-        return;
-    stopWriter();
     if (!error.isEmpty()) {
-        fail(ApiError(ApiError::Kind::LocalFile,
-                      tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(partPath()), error)));
+        fail(localError(error));
         return;
     }
     m_sha256 = QString::fromLatin1(digest.toHex());
     if (!m_expectedSha256.isEmpty()) {
         if (m_expectedSha256 != digest) {
-            fail(ApiError(ApiError::Kind::Integrity,
-                          tr("The downloaded file does not match the checksum the download server announced; the "
-                             "file was not saved.")));
+            fail(ApiError(ApiError::Kind::Integrity, tr("The downloaded file does not match the checksum the download "
+                                                        "server announced; the file was not saved.")));
             return;
         }
         m_checksumVerified = true;
     }
-    QString why;
-    if (!FileCommit::commit(partPath(), m_targetPath, m_overwrite, &why)) {
-        fail(ApiError(ApiError::Kind::LocalFile, why));
-        return;
-    }
-    m_ownsPart = false;
-    QFile::remove(PartialDownload::metaPath(m_targetPath));
-    m_lock.reset();
-    emitSuccess();
+    m_step = Step::Committing;
+    m_part->commit(m_overwrite);
 }
 
 bool DownloadJob::isResumable(const ApiError &error)
@@ -496,49 +314,29 @@ bool DownloadJob::isResumable(const ApiError &error)
 
 void DownloadJob::fail(const ApiError &error)
 {
-    m_stopped = true;
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply.reset();
-    }
+    if (isFinished())
+        return;
+    cancelChildren();
+    m_http = nullptr;
     // Bytes already on disk are worth keeping when the next attempt can continue after them.
-    const bool keep = m_partOpen && m_received > 0 && isResumable(error);
-    stopWriter();
-    if (keep) {
-        m_ownsPart = false;
-        m_keptPartial = true;
-        m_lock.reset();
-    } else {
-        releasePart();
+    if (m_part) {
+        const bool keep = m_part->state() == PartFile::State::Open && m_received > 0 && isResumable(error);
+        if (keep) {
+            m_part->keep();
+            m_keptPartial = true;
+        } else {
+            m_part->discard();
+        }
     }
     emitFailure(error);
 }
 
-void DownloadJob::discardPart()
-{
-    stopWriter();
-    if (m_ownsPart) {
-        m_ownsPart = false;
-        PartialDownload::discard(m_targetPath);
-    }
-}
-
-void DownloadJob::releasePart()
-{
-    discardPart();
-    m_lock.reset();
-}
-
 void DownloadJob::abortWork()
 {
-    m_stopped = true;
-    if (m_reply) {
-        m_reply->disconnect(this);
-        m_reply->abort();
-        m_reply.reset();
-    }
-    releasePart();
+    cancelChildren();
+    m_http = nullptr;
+    if (m_part)
+        m_part->discard();
 }
 
 } // namespace getbill

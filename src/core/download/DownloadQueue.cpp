@@ -3,6 +3,7 @@
 #include "api/ApiClient.h"
 #include "download/DownloadHistory.h"
 #include "download/PartialDownload.h"
+#include "download/SecureFile.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -227,23 +228,29 @@ void DownloadQueue::onJobFinished(quint64 serial)
 QList<int> DownloadQueue::recoverPartials(const QString &folder)
 {
     QList<int> rows;
-    const QDir dir(folder);
-    const QStringList metas = dir.entryList({QStringLiteral("*.part.meta")}, QDir::Files | QDir::Hidden);
-    for (const QString &metaName : metas) {
-        const QString target = dir.filePath(metaName.chopped(int(qstrlen(".part.meta"))));
-        const std::optional<PartialDownload> meta = PartialDownload::load(target);
-        const bool partExists = QFileInfo::exists(PartialDownload::partPath(target));
+    const QString inFolder = folder.isEmpty() ? QString() : QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+    const QList<PartialDownload> records = PartialDownload::all();
+    for (const PartialDownload &record : records) {
+        if (!inFolder.isEmpty() && QFileInfo(record.target).absolutePath() != inFolder)
+            continue;
         // Being written right now by this process (an item of ours) or another instance: not a leftover.
-        QLockFile lock(target + QLatin1String(".part.lock"));
+        QLockFile lock(PartialDownload::lockPath(record.target));
         lock.setStaleLockTime(0);
         if (!lock.tryLock(0))
             continue;
-        if (!meta || !partExists || QFileInfo::exists(target)) {
-            PartialDownload::discard(target);
+        // Only the very file the application created is picked up; a name that now holds something else (a link,
+        // another user's file) is left alone and forgotten.
+        if (!(SecureFile::identityAt(record.partPath) == SecureFile::Identity{record.device, record.inode, -1})) {
+            PartialDownload::forget(record.target);
+            continue;
+        }
+        if (QFileInfo::exists(record.target) || QFileInfo(record.target).isSymLink()) {
+            PartialDownload::discard(record.target);
             continue;
         }
         lock.unlock();
-        rows.append(enqueue(meta->reportId, DownloadTarget::file(target), {}, QFileInfo(target).fileName()));
+        rows.append(
+            enqueue(record.reportId, DownloadTarget::file(record.target), {}, QFileInfo(record.target).fileName()));
     }
     return rows;
 }

@@ -56,11 +56,12 @@ public:
     /// Adds an item; returns its row. `title` is for display (report title or filename).
     int enqueue(const QString &reportId, const DownloadTarget &target, const std::optional<DownloadTicket> &ticket = {},
                 const QString &title = {});
-    /// Picks up what a crash or a kill left in `folder`: each "<name>.part" with its PartialDownload sidecar is
-    /// enqueued to be resumed into "<name>" (Range from where it stopped), or deleted when "<name>" exists by now.
-    /// A .part without a sidecar is not ours and is left alone. main() calls it at start for the download folder.
-    /// Returns the rows added.
-    QList<int> recoverPartials(const QString &folder);
+    /// Picks up what a crash or a kill left: each download the application recorded in its state folder
+    /// (PartialDownload) whose partial file is still the one it created is enqueued to be resumed (Range from where
+    /// it stopped), or removed when its target exists by now. Nothing else is touched: a ".part" in a folder that
+    /// the application has no record of is not ours. `folder` limits it to targets in one folder. Returns the rows
+    /// added.
+    QList<int> recoverPartials(const QString &folder = {});
     void cancel(int row);
     void cancelAll();
     /// Removes the rows that are done, failed or cancelled.

@@ -1,49 +1,67 @@
 #pragma once
 
-#include <QCryptographicHash>
-#include <QFile>
+#include "download/Sha256.h"
+
 #include <QObject>
+#include <QString>
 
 namespace getbill {
 
-/// The disk side of a DownloadJob: opens (or continues) the .part file, appends the chunks, hashes them, and
-/// flushes and syncs the file at the end. It lives in a worker thread, so that writing, hashing and fsync of large
-/// files never stall the GUI's event loop; the job talks to it with queued calls and it answers with signals.
-/// Calls run in the order they were made.
+/// The disk side of one download, living in a worker thread so that writing, hashing and syncing large files never
+/// stall the caller's event loop (the GUI's): it creates the partial file (exclusively, 0600, never through a link)
+/// or continues the one the application recorded (only if it is still that very file), appends chunks, hashes
+/// them with OpenSSL, starts writing back to disk while the transfer runs (so that the final sync has little
+/// left), and at the end syncs, and commits or removes the file by its open descriptor. Calls run in the order
+/// they were made; each answers with a signal.
 class PartWriter : public QObject
 {
     Q_OBJECT
 public:
-    explicit PartWriter(QString partPath, QObject *parent = nullptr);
+    /// Bytes between two write-behind requests.
+    static constexpr qint64 writeBehindWindow = 8 * 1024 * 1024;
+
+    explicit PartWriter(QObject *parent = nullptr);
+    ~PartWriter() override;
 
 public slots:
-    /// Continues the existing .part when `resumeSize` > 0 (re-hashing what is there), else creates it anew.
-    void open(qint64 resumeSize);
+    /// Continues `path` when it is the file of identity (`device`, `inode`) and holds at most `maxResume` bytes
+    /// (re-hashing them); otherwise creates a new file: at `path`, or, when that name is taken by a file that is
+    /// not ours, under a unique name beside it ("<path minus .part>.<random>.part").
+    void open(const QString &path, quint64 device, quint64 inode, qint64 maxResume);
     void write(const QByteArray &chunk);
     /// Starts over at byte 0 (the server sent the whole file instead of the rest). Acknowledgements carry the
-    /// number of truncations so far, so the job can tell those of the old content from the new.
+    /// number of truncations so far, so the caller can tell those of the old content from the new.
     void truncate();
-    /// Flushes and syncs the file to stable storage, closes it and reports the digest of the whole file.
+    /// Syncs the file to stable storage and reports the SHA-256 of all of it; the file stays open for commit().
     void finish();
-    /// Closes the file (flushing what it holds) without syncing; the caller keeps or removes it.
-    void close();
+    /// Gives the file its final name (FileCommit::commit) and closes it.
+    void commit(const QString &target, bool replace);
+    /// Closes the file and leaves it where it is (a later attempt continues it).
+    void keep();
+    /// Closes and removes the file, if it is still the one this writer created or continued.
+    void discard();
 
 signals:
-    /// `resumedBytes` is what was taken over from an earlier attempt (0 when started anew); `error` is empty on
-    /// success.
-    void opened(qint64 resumedBytes, const QString &error);
-    /// `total` bytes are in the file (acknowledges writes, so the job can bound what is in flight).
+    /// `path` is the partial file's name, `resumedBytes` what was taken over (0 when created anew); `error` is
+    /// empty on success.
+    void opened(const QString &path, quint64 device, quint64 inode, qint64 resumedBytes, const QString &error);
+    /// `total` bytes are in the file (acknowledges writes, so the caller can bound what is in flight).
     void written(int generation, qint64 total);
     void writeFailed(const QString &error);
     /// The file is complete on disk; `digest` is its SHA-256. `error` is empty on success.
     void finished(const QByteArray &digest, const QString &error);
+    void committed(const QString &error);
 
 private:
+    bool writeAll(const char *data, qint64 size);
     QString systemError() const;
+    void closeFile();
 
-    QFile m_file;
-    QCryptographicHash m_hash{QCryptographicHash::Sha256};
+    int m_fd = -1;
+    QString m_path;
+    Sha256 m_hash;
     qint64 m_total = 0;
+    qint64 m_syncedUpTo = 0;
     int m_generation = 0;
     bool m_failed = false;
 };

@@ -1,6 +1,7 @@
 #include "download/ReportDownloadJob.h"
 
 #include "api/ApiClient.h"
+#include "api/ReportJobs.h"
 #include "download/DownloadJob.h"
 #include "download/PartialDownload.h"
 #include "download/SafeFileName.h"
@@ -28,10 +29,8 @@ ReportDownloadJob::ReportDownloadJob(ApiClient *api, QString reportId, DownloadT
 
 ReportDownloadJob::~ReportDownloadJob() = default;
 
-void ReportDownloadJob::start()
+void ReportDownloadJob::run()
 {
-    if (m_state != State::Queued || isFinished())
-        return;
     if (m_ticket && m_ticket->id == m_reportId && !m_ticket->expiresWithin(ticketMarginSeconds))
         download();
     else
@@ -48,29 +47,30 @@ void ReportDownloadJob::setState(State state)
 
 void ReportDownloadJob::fetchTicket()
 {
-    if (!m_api || isFinished())
+    if (!m_api) {
+        failFinally(ApiError(ApiError::Kind::Cancelled, tr("Cancelled.")));
         return;
+    }
     setState(State::GettingLink);
     // Every attempt gets a fresh link: a signed link may be single use, and the last one may be spent.
     m_ticket.reset();
-    m_ticketJob = m_api->fetchTicket(m_reportId);
-    m_ticketJob->setParent(this);
+    TicketJob *job = m_api->fetchTicket(m_reportId);
     // The API call retries its own transient failures (5xx, 429 with retry_after): show that wait too.
-    connect(m_ticketJob, &ApiCallJob::retrying, this, [this](const ApiError &error, int delayMs) {
+    connect(job, &ApiCallJob::retrying, this, [this](const ApiError &error, int delayMs) {
         m_lastError = error;
         m_retryAt = QDateTime::currentDateTime().addMSecs(delayMs);
         setState(State::Waiting);
         m_apiWaitTimer.start(delayMs);
     });
-    connect(m_ticketJob, &Job::finished, this, [this, job = m_ticketJob] {
-        job->deleteLater();
+    m_ticketJob = job;
+    runChild(job, [this](TicketJob *done) {
         m_ticketJob = nullptr;
         m_apiWaitTimer.stop();
-        if (!job->succeeded()) {
-            failFinally(job->error());
+        if (!done->succeeded()) {
+            failFinally(done->error());
             return;
         }
-        m_ticket = job->ticket();
+        m_ticket = done->ticket();
         download();
     });
 }
@@ -108,38 +108,33 @@ void ReportDownloadJob::download()
         m_targetPath = path;
     ++m_attempts;
     setState(State::Downloading);
-    m_download = new DownloadJob(m_api->network(), m_api->options(), *m_ticket, m_targetPath, this);
-    m_download->setOverwrite(m_target.overwrite);
-    connect(m_download, &DownloadJob::verifying, this, [this] { setState(State::Verifying); });
-    connect(m_download, &Job::progress, this, [this](qint64 done, qint64 total) {
+    auto *job = new DownloadJob(m_api->network(), m_api->options(), *m_ticket, m_targetPath);
+    job->setOverwrite(m_target.overwrite);
+    connect(job, &DownloadJob::verifying, this, [this] { setState(State::Verifying); });
+    // Resumed bytes are not speed: the rate counts from where this attempt starts (its first progress report).
+    connect(job, &Job::progress, this, [this, first = true](qint64 done, qint64 total) mutable {
         m_received = done;
-        m_rate.update(done);
+        if (std::exchange(first, false))
+            m_rate.start(done);
+        else
+            m_rate.update(done);
         emit progress(done, total);
     });
-    connect(m_download, &Job::finished, this, [this, job = m_download] {
-        job->deleteLater();
-        m_download = nullptr;
-        m_partialKept = job->keptPartial();
-        if (job->succeeded()) {
-            m_record.reportId = m_reportId;
-            m_record.filename = QFileInfo(m_targetPath).fileName();
-            m_record.path = m_targetPath;
-            m_record.size = job->bytesReceived();
-            m_record.sha256 = job->sha256();
-            m_record.finishedAt = QDateTime::currentDateTimeUtc();
-            setState(State::Done);
-            emitSuccess();
-        } else {
-            onAttemptFailed(job->error());
+    runChild(job, [this](DownloadJob *done) {
+        m_partialKept = done->keptPartial();
+        if (!done->succeeded()) {
+            onAttemptFailed(done->error());
+            return;
         }
+        m_record.reportId = m_reportId;
+        m_record.filename = QFileInfo(m_targetPath).fileName();
+        m_record.path = m_targetPath;
+        m_record.size = done->bytesReceived();
+        m_record.sha256 = done->sha256();
+        m_record.finishedAt = QDateTime::currentDateTimeUtc();
+        setState(State::Done);
+        emitSuccess();
     });
-    m_download->start();
-    if (m_download && !m_download->isFinished()) {
-        // Resumed bytes are not speed: the rate counts from where this attempt starts.
-        m_received = m_download->bytesReceived();
-        m_rate.start(m_received);
-        emit progress(m_received, totalBytes());
-    }
 }
 
 void ReportDownloadJob::onAttemptFailed(const ApiError &error)
@@ -186,15 +181,7 @@ void ReportDownloadJob::abortWork()
 {
     m_retryTimer.stop();
     m_apiWaitTimer.stop();
-    // Disconnect first: the children's own "cancelled" must not be taken for a failure of this job.
-    if (m_ticketJob) {
-        m_ticketJob->disconnect(this);
-        m_ticketJob->cancel();
-    }
-    if (m_download) {
-        m_download->disconnect(this);
-        m_download->cancel();
-    }
+    // A running download removes its own partial file when Job cancels it (quietly) after this.
     if (m_partialKept && !m_targetPath.isEmpty())
         PartialDownload::discard(m_targetPath);
     m_partialKept = false;

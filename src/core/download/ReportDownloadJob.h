@@ -61,9 +61,8 @@ public:
     ReportDownloadJob(ApiClient *api, QString reportId, DownloadTarget target, QObject *parent = nullptr);
     ~ReportDownloadJob() override;
 
-    /// Use this ticket for the first attempt (the GUI fetched it before showing the save dialog).
+    /// Use this ticket for the first attempt (one that is still fresh, e.g. the benchmark's own).
     void setTicket(const DownloadTicket &ticket) { m_ticket = ticket; }
-    void start();
 
     const QString &reportId() const { return m_reportId; }
     State state() const { return m_state; }
@@ -91,6 +90,7 @@ signals:
     void stateChanged(getbill::ReportDownloadJob::State state);
 
 protected:
+    void run() override;
     void abortWork() override;
 
 private:
@@ -108,7 +108,6 @@ private:
     QString m_targetPath;
     State m_state = State::Queued;
     TicketJob *m_ticketJob = nullptr;
-    DownloadJob *m_download = nullptr;
     QTimer m_retryTimer;
     QTimer m_apiWaitTimer; ///< ends the Waiting shown while the API call itself waits to retry
     QDateTime m_retryAt;

@@ -1,15 +1,17 @@
-#include "ReportFormat.h"
+#include "ReportPrinter.h"
+
+#include "Format.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 
-namespace getbill::cli::ReportFormat {
+namespace getbill::cli::ReportPrinter {
 
 namespace {
 QString tr(const char *text)
 {
-    return QCoreApplication::translate("getbill::cli::ReportFormat", text);
+    return QCoreApplication::translate("getbill::cli::ReportPrinter", text);
 }
 
 QString dateText(const QDate &date)
@@ -52,28 +54,21 @@ QString printable(QString text)
             c = QLatin1Char(' ');
     return text;
 }
+/// The size column: what a sighted user of the window reads, "-" when there is no file (yet).
+QString sizeText(const Report &r)
+{
+    return r.fileSize > 0 || (r.fileSize == 0 && r.canDownload()) ? Format::dataSize(r.fileSize) : QStringLiteral("-");
+}
 } // namespace
 
-QString period(const Report &report)
-{
-    if (!report.periodFrom.isValid() && !report.periodTo.isValid())
-        return QStringLiteral("-");
-    return dateText(report.periodFrom) + QLatin1String("..") + dateText(report.periodTo);
-}
-
-QString size(qint64 bytes, const QLocale &locale)
-{
-    return bytes < 0 ? QStringLiteral("-") : locale.formattedDataSize(bytes);
-}
-
-QStringList table(const QList<Report> &reports, const QLocale &locale)
+QStringList table(const QList<Report> &reports)
 {
     const QStringList header = {tr("ID"), tr("TYPE"), tr("STATUS"), tr("PERIOD"), tr("SIZE"), tr("TITLE")};
     QList<QStringList> rows;
     rows.reserve(reports.size());
     for (const Report &r : reports)
-        rows.append({printable(r.id), printable(r.type), printable(r.status), period(r),
-                     size(r.fileSize > 0 || r.canDownload() ? r.fileSize : -1, locale), printable(r.title)});
+        rows.append({printable(r.id), printable(r.type), printable(r.status),
+                     Format::isoPeriod(r.periodFrom, r.periodTo), sizeText(r), printable(r.title)});
 
     // Widths of every column but the last: the title runs to the end of the line.
     QList<qsizetype> widths(header.size() - 1, 0);
@@ -99,11 +94,11 @@ QStringList table(const QList<Report> &reports, const QLocale &locale)
     return lines;
 }
 
-QStringList details(const Report &report, const QLocale &locale)
+QStringList details(const Report &report)
 {
-    QString sizeText = size(report.fileSize, locale);
+    QString size = report.fileSize >= 0 ? Format::dataSize(report.fileSize) : QStringLiteral("-");
     if (report.fileSize >= 0)
-        sizeText += tr(" (%1 bytes)").arg(report.fileSize);
+        size += tr(" (%1 bytes)").arg(report.fileSize);
     QStringList lines = {
         tr("ID: %1").arg(printable(report.id)),
         tr("Type: %1").arg(printable(report.type)),
@@ -111,7 +106,7 @@ QStringList details(const Report &report, const QLocale &locale)
         tr("Description: %1").arg(printable(report.description)),
         tr("Status: %1").arg(printable(report.status)),
         tr("File name: %1").arg(printable(report.filename)),
-        tr("File size: %1").arg(sizeText),
+        tr("File size: %1").arg(size),
         tr("MIME type: %1").arg(printable(report.mimeType)),
         tr("Period from: %1").arg(report.periodFrom.isValid() ? dateText(report.periodFrom) : QStringLiteral("-")),
         tr("Period to: %1").arg(report.periodTo.isValid() ? dateText(report.periodTo) : QStringLiteral("-")),
@@ -151,4 +146,4 @@ QByteArray jsonObject(const Report &report)
     return QJsonDocument(report.json).toJson(QJsonDocument::Indented);
 }
 
-} // namespace getbill::cli::ReportFormat
+} // namespace getbill::cli::ReportPrinter

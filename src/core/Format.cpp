@@ -1,0 +1,150 @@
+#include "Format.h"
+
+#include <QCoreApplication>
+#include <QLocale>
+
+namespace getbill::Format {
+
+namespace {
+QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+{
+    return QCoreApplication::translate("getbill::Format", text, disambiguation, n);
+}
+} // namespace
+
+QString dataSize(qint64 bytes)
+{
+    if (bytes < 0)
+        return tr("unknown size");
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
+}
+
+QString speed(double bytesPerSecond)
+{
+    if (bytesPerSecond <= 0)
+        return {};
+    return tr("%1/s").arg(dataSize(static_cast<qint64>(bytesPerSecond)));
+}
+
+QString duration(qint64 seconds)
+{
+    if (seconds < 60)
+        return tr("%1 s").arg(seconds);
+    if (seconds < 3600)
+        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    return tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+}
+
+QString seconds(qint64 milliseconds)
+{
+    return QLocale().toString(double(milliseconds) / 1000.0, 'g', 4);
+}
+
+QString clockTime(const QDateTime &time)
+{
+    return QLocale().toString(time.toLocalTime().time(), QLocale::ShortFormat);
+}
+
+QString dateTime(const QDateTime &utc)
+{
+    if (!utc.isValid())
+        return {};
+    return QLocale().toString(utc.toLocalTime(), QLocale::ShortFormat);
+}
+
+QString period(const QDate &from, const QDate &to)
+{
+    const QLocale locale;
+    if (!from.isValid() && !to.isValid())
+        return {};
+    // A whole calendar month is what almost every report covers: "January 2024" reads better than two dates.
+    if (from.isValid() && to.isValid() && from.day() == 1 && to == from.addMonths(1).addDays(-1))
+        return locale.standaloneMonthName(from.month()) + QLatin1Char(' ') + QString::number(from.year());
+    const QString a = from.isValid() ? locale.toString(from, QLocale::ShortFormat) : QString();
+    const QString b = to.isValid() ? locale.toString(to, QLocale::ShortFormat) : QString();
+    return a + QStringLiteral(" – ") + b;
+}
+
+QString isoPeriod(const QDate &from, const QDate &to)
+{
+    if (!from.isValid() && !to.isValid())
+        return QStringLiteral("-");
+    const auto date = [](const QDate &d) {
+        return d.isValid() ? d.toString(Qt::ISODate) : QString();
+    };
+    return date(from) + QLatin1String("..") + date(to);
+}
+
+QString statusText(const QString &status)
+{
+    if (status == QLatin1String("completed"))
+        return tr("Completed");
+    if (status == QLatin1String("pending"))
+        return tr("Pending");
+    if (status == QLatin1String("processing"))
+        return tr("Processing");
+    if (status == QLatin1String("failed"))
+        return tr("Failed");
+    if (status.isEmpty())
+        return tr("Unknown");
+    // A status this version does not know: show it as the API said, capitalised.
+    return status.left(1).toUpper() + status.mid(1);
+}
+
+QString typeText(const QString &type)
+{
+    if (type == QLatin1String("financial"))
+        return tr("Financial");
+    if (type == QLatin1String("collection"))
+        return tr("Collection");
+    if (type == QLatin1String("export"))
+        return tr("Export");
+    return type.left(1).toUpper() + type.mid(1);
+}
+
+QString fileKind(const QString &mimeType)
+{
+    if (mimeType == QLatin1String("application/pdf"))
+        return tr("PDF document");
+    if (mimeType == QLatin1String("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        return tr("Excel workbook");
+    if (mimeType == QLatin1String("text/csv"))
+        return tr("CSV file");
+    return mimeType;
+}
+
+QString notDownloadableReason(const Report &report)
+{
+    if (report.canDownload())
+        return {};
+    if (report.status == QLatin1String("pending"))
+        return tr("GetBill has not started generating this report yet. It can be downloaded once it is completed.");
+    if (report.status == QLatin1String("processing"))
+        return tr("GetBill is still generating this report. It can be downloaded once it is completed.");
+    if (report.status == QLatin1String("failed"))
+        return tr("GetBill could not generate this report, so there is no file to download. Ask for it to be "
+                  "generated again in the GetBill dashboard.");
+    if (report.isCompleted())
+        return tr("GetBill does not offer this report for download at the moment.");
+    return tr("This report is not ready (status: %1).").arg(statusText(report.status));
+}
+
+QString waitingUntil(const QDateTime &retryAt, const ApiError &why)
+{
+    if (why.isError())
+        return tr("Waiting until %1: %2").arg(clockTime(retryAt), why.message());
+    return tr("Waiting until %1.").arg(clockTime(retryAt));
+}
+
+QString retryingIn(const ApiError &why, qint64 delayMs, const QDateTime &now)
+{
+    return tr("%1 Trying again in %2 s (waiting until %3).")
+        .arg(why.message(), QLocale().toString(double(delayMs) / 1000.0, 'f', 1), clockTime(now.addMSecs(delayMs)));
+}
+
+QString reportIdCount(int count)
+{
+    return tr("%n report id(s)", nullptr, count);
+}
+
+} // namespace getbill::Format
