@@ -203,6 +203,9 @@ void DownloadJob::get(const QUrl &url)
     request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
     // Byte counts must be the file's: no transparent decompression.
     request.setRawHeader("Accept-Encoding", "identity");
+    // File bodies go over HTTP/1.1: Qt 6.4's HTTP/2 path ignores setReadBufferSize and buffers the whole body in
+    // memory (measured against nginx: 352 MiB peak RSS for a 256 MiB file, 43 MiB over HTTP/1.1; tst_nginx_memory).
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     m_rangeRequested = m_received > 0;
     m_responseAccepted = false;
     if (m_rangeRequested) {
