@@ -878,6 +878,16 @@ QString SandboxServer::externalFilePath(const QString &id) const
     return QDir(m_d->m_external->folder).filePath(file->fileName);
 }
 
+QString SandboxServer::prepareExternalFile(const QString &id, QString *error)
+{
+    const std::optional<SandboxReport> r = report(id);
+    if (!m_d->m_external || !r) {
+        *error = !m_d->m_external ? u"no external download host is set"_s : u"no report "_s + id;
+        return {};
+    }
+    return m_d->materialise(*r, error) ? externalFilePath(id) : QString();
+}
+
 QByteArray SandboxServer::secureLinkMd5(const QString &uriPath, qint64 expires, const QByteArray &secret)
 {
     const QByteArray text = QByteArray::number(expires) + uriPath.toUtf8() + ' ' + secret;

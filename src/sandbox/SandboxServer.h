@@ -73,6 +73,10 @@ public:
     std::optional<ExternalDownloadHost> externalDownloadHost() const;
     /// The file a ticket for `id` wrote into the external host's folder; empty before that ticket.
     QString externalFilePath(const QString &id) const;
+    /// Writes the report's file for the external host now rather than at its first ticket (benchmarks do it before
+    /// they start the clock); its path, or empty and `error` set when no host is set, the id is unknown or the write
+    /// failed.
+    QString prepareExternalFile(const QString &id, QString *error);
     /// nginx's value of secure_link_md5 "$secure_link_expires$uri <secret>": MD5, base64url without padding.
     static QByteArray secureLinkMd5(const QString &uriPath, qint64 expires, const QByteArray &secret);
 

@@ -94,6 +94,7 @@ private slots:
     void externalHostLinkLifetime();
     void externalHostUnwritableFolderIs500();
     void externalHostOffLinksToOwnHostAgain();
+    void externalHostFilePreparedAhead();
 
 private:
     QJsonObject ticketData(const QString &id);
@@ -1134,6 +1135,35 @@ void TestSandboxServer::externalHostOffLinksToOwnHostAgain()
     const Result r = get(own);
     QCOMPARE(r.status, 200);
     QCOMPARE(r.body, m_server->contentOf(u"report_abc123"_s));
+}
+
+void TestSandboxServer::externalHostFilePreparedAhead()
+{
+    QString error;
+    QVERIFY(m_server->prepareExternalFile(u"report_abc123"_s, &error).isEmpty());
+    QCOMPARE(error, u"no external download host is set"_s);
+    QTemporaryDir folder;
+    m_server->setExternalDownloadHost(
+        ExternalDownloadHost{QUrl(u"https://localhost:4443/files/"_s), "k", folder.path()});
+    QVERIFY(m_server->prepareExternalFile(u"report_nope"_s, &error).isEmpty());
+    QCOMPARE(error, u"no report report_nope"_s);
+    const QString path = m_server->prepareExternalFile(u"report_abc123"_s, &error);
+    QCOMPARE(path, QDir(folder.path()).filePath(u"financial_summary_2024_01.csv"_s));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), m_server->contentOf(u"report_abc123"_s));
+    // The ticket then links to the file already written.
+    const QDateTime written = QFileInfo(path).lastModified();
+    QTest::qWait(20);
+    QVERIFY(QUrl(ticketData(u"report_abc123"_s)[u"download_url"_s].toString())
+                .path()
+                .endsWith(u"/financial_summary_2024_01.csv"_s));
+    QCOMPARE(QFileInfo(path).lastModified(), written);
+
+    m_server->setExternalDownloadHost(
+        ExternalDownloadHost{QUrl(u"https://localhost:4443/files/"_s), "k", path + u"/not-a-folder"_s});
+    QVERIFY(m_server->prepareExternalFile(u"report_abc123"_s, &error).isEmpty());
+    QVERIFY(!error.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestSandboxServer)
