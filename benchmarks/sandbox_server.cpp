@@ -102,18 +102,19 @@ int main(int argc, char *argv[])
         const qsizetype x = batch.indexOf(QLatin1Char('x'));
         bool ok = false;
         const int count = batch.left(x).toInt(&ok);
-        const std::optional<qint64> size = x > 0 ? parseSize(batch.mid(x + 1)) : std::nullopt;
-        if (!ok || count < 1 || !size)
+        // A plain number, not an optional: GCC's -O3 -Wmaybe-uninitialized misreads the optional here.
+        const qint64 size = x > 0 ? parseSize(batch.mid(x + 1)).value_or(-1) : -1;
+        if (!ok || count < 1 || size < 0)
             return fail(QStringLiteral("--reports wants NxSIZE, e.g. 40x2MiB, not %1").arg(batch));
         for (int i = 1; i <= count; ++i)
-            add(QStringLiteral("report_%1_%2").arg(sizeTag(*size)).arg(i, 2, 10, QLatin1Char('0')), *size);
+            add(QStringLiteral("report_%1_%2").arg(sizeTag(size)).arg(i, 2, 10, QLatin1Char('0')), size);
     }
     const QStringList singles = parser.values(single);
     for (const QString &text : singles) {
-        const std::optional<qint64> size = parseSize(text);
-        if (!size)
+        const qint64 size = parseSize(text).value_or(-1);
+        if (size < 0)
             return fail(QStringLiteral("--report wants a SIZE, e.g. 256MiB, not %1").arg(text));
-        add(QStringLiteral("report_") + sizeTag(*size), *size);
+        add(QStringLiteral("report_") + sizeTag(size), size);
     }
     int listCount = 0;
     if (parser.isSet(list)) {

@@ -52,6 +52,7 @@ private slots:
     void missingOpensslFailsClearly();
     void opensslFailureIsReported();
     void nginxExitingIsReported();
+    void nginxNeverListeningIsReported();
     void startTwiceIsRefused();
 
 private:
@@ -352,6 +353,29 @@ void TestNginxServer::nginxExitingIsReported()
              qPrintable(server.errorString()));
     QVERIFY(!server.isRunning());
     QCOMPARE(server.port(Protocol::Http2), quint16(0));
+}
+
+void TestNginxServer::nginxNeverListeningIsReported()
+{
+    // A program that runs but never listens: start() gives up after startTimeoutMs and stops it.
+    QTemporaryDir dir;
+    const QString fake = dir.filePath(QStringLiteral("nginx"));
+    QFile script(fake);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\nexec sleep 30\n");
+    script.close();
+    QVERIFY(script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    NginxServer server;
+    NginxServer::Options options;
+    options.nginxProgram = fake;
+    options.startTimeoutMs = 300;
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(!server.start(options));
+    QVERIFY2(server.errorString().startsWith(QStringLiteral("nginx did not accept connections within 300 ms")),
+             qPrintable(server.errorString()));
+    QVERIFY(clock.elapsed() < 8000); // stopped by SIGTERM, not waited out
+    QVERIFY(!server.isRunning());
 }
 
 void TestNginxServer::startTwiceIsRefused()

@@ -24,6 +24,7 @@ private slots:
     void connectToAnotherPortIsRefused();
     void missingTinyproxyFailsClearly();
     void exitingTinyproxyIsReported();
+    void tinyproxyNeverListeningIsReported();
 
 private:
     ChildResult curl(const QUrl &proxy, const QUrl &url, const QString &out);
@@ -136,6 +137,25 @@ void TestTinyProxy::exitingTinyproxyIsReported()
     QVERIFY(!proxy.isRunning());
     QVERIFY(!m_proxy.start()); // and one already running is not started twice
     QCOMPARE(m_proxy.errorString(), QStringLiteral("tinyproxy is already started"));
+}
+
+void TestTinyProxy::tinyproxyNeverListeningIsReported()
+{
+    QTemporaryDir dir;
+    const QString fake = dir.filePath(QStringLiteral("tinyproxy"));
+    QFile script(fake);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write("#!/bin/sh\nexec sleep 30\n");
+    script.close();
+    QVERIFY(script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    TinyProxy proxy;
+    TinyProxy::Options options;
+    options.program = fake;
+    options.startTimeoutMs = 300;
+    QVERIFY(!proxy.start(options));
+    QVERIFY2(proxy.errorString().startsWith(QStringLiteral("tinyproxy did not accept connections within 300 ms")),
+             qPrintable(proxy.errorString()));
+    QVERIFY(!proxy.isRunning());
 }
 
 QTEST_GUILESS_MAIN(TestTinyProxy)

@@ -304,7 +304,7 @@ bool NginxServer::launch(quint16 http2Port, quint16 http1Port, bool ipv6, bool *
     // Ready once nginx wrote its pid file (it does so after binding every listen socket) and both ports accept.
     QElapsedTimer clock;
     clock.start();
-    while (clock.elapsed() < 10'000) {
+    while (clock.elapsed() < m_options.startTimeoutMs) {
         if (m_process->state() == QProcess::NotRunning)
             break;
         if (QFileInfo::exists(path(u"nginx.pid"_s)) && accepts(http2Port) && accepts(http1Port)) {
@@ -319,9 +319,9 @@ bool NginxServer::launch(quint16 http2Port, quint16 http1Port, bool ipv6, bool *
     const bool exited = m_process->state() == QProcess::NotRunning;
     stop();
     *portTaken = log.contains(u"Address already in use"_s) || output.contains(u"Address already in use"_s);
-    m_error =
-        (exited ? u"nginx exited before accepting connections"_s : u"nginx did not accept connections within 10 s"_s) +
-        u" (%1, configuration %2): %3 %4"_s.arg(m_nginx, conf.fileName(), output, log.right(2000));
+    m_error = (exited ? u"nginx exited before accepting connections"_s
+                      : u"nginx did not accept connections within %1 ms"_s.arg(m_options.startTimeoutMs)) +
+              u" (%1, configuration %2): %3 %4"_s.arg(m_nginx, conf.fileName(), output, log.right(2000));
     return false;
 }
 

@@ -30,6 +30,7 @@ struct NginxLogEntry
 /// How NginxServer::start() sets it up (outside the class so that `= {}` works as a default argument).
 struct NginxOptions
 {
+    int startTimeoutMs = 10'000;             ///< how long start() waits for it to accept connections
     QUrl apiOrigin;                          ///< http(s)://host:port: proxy /external-api/ and /token there
     qint64 slowBytesPerSecond = 1024 * 1024; ///< limit_rate of /slow/ (per connection)
     int workers = 1;
@@ -62,7 +63,7 @@ public:
     NginxServer &operator=(const NginxServer &) = delete;
 
     /// Makes the CA and certificate, writes the configuration, starts nginx on free loopback ports and waits until
-    /// both ports accept connections (10 s at most). False, with errorString(), on any failure.
+    /// both ports accept connections (Options::startTimeoutMs). False, with errorString(), on any failure.
     bool start(const Options &options = {});
     /// SIGTERM, then waits for nginx to exit (SIGKILL after 5 s). Also done by the destructor.
     void stop();

@@ -108,7 +108,7 @@ bool TinyProxy::launch(quint16 port, bool *portTaken)
     }
     QElapsedTimer clock;
     clock.start();
-    while (clock.elapsed() < 10'000 && m_process->state() == QProcess::Running) {
+    while (clock.elapsed() < m_options.startTimeoutMs && m_process->state() == QProcess::Running) {
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, port);
         if (socket.waitForConnected(200)) {
@@ -123,7 +123,7 @@ bool TinyProxy::launch(quint16 port, bool *portTaken)
     stop();
     *portTaken = output.contains(u"Address already in use"_s);
     m_error = (exited ? u"tinyproxy exited before accepting connections"_s
-                      : u"tinyproxy did not accept connections within 10 s"_s) +
+                      : u"tinyproxy did not accept connections within %1 ms"_s.arg(m_options.startTimeoutMs)) +
               u" (%1): %2"_s.arg(m_program, output.trimmed().right(2000));
     return false;
 }

@@ -13,7 +13,8 @@ namespace getbill::test {
 /// How TinyProxy::start() sets it up (outside the class so that `= {}` works as a default argument).
 struct TinyProxyOptions
 {
-    QString user; ///< with password: BasicAuth user password
+    int startTimeoutMs = 10'000; ///< how long start() waits for it to accept connections
+    QString user;                ///< with password: BasicAuth user password
     QString password;
     QList<quint16> connectPorts;                   ///< ConnectPort lines; empty lets CONNECT reach any port
     QString program = QStringLiteral("tinyproxy"); ///< looked up in PATH and the sbin folders, or a path
@@ -35,7 +36,7 @@ public:
     TinyProxy(const TinyProxy &) = delete;
     TinyProxy &operator=(const TinyProxy &) = delete;
 
-    /// Starts it and waits (10 s at most) until it accepts connections; false and errorString() on failure.
+    /// Starts it and waits (Options::startTimeoutMs) until it accepts connections; false and errorString() on failure.
     bool start(const Options &options = {});
     void stop();
     bool isRunning() const;
