@@ -5,6 +5,10 @@
 // report ids on it with the "always save to this folder" setting, and ticks a 10 ms timer meanwhile. The gap
 // between ticks beyond 10 ms is the time the event loop could not react: the user sees it as a frozen window.
 // Prints the longest gap, percentiles, the total time and the throughput.
+//
+// With --api-url URL --ids ID[,ID...] [--ca-bundle PEM] (token from GETBILL_TOKEN) it downloads those reports from
+// that API instead (scripts/bench: getbill-sandbox as API, nginx over TLS as download host, one 1 GiB report), and
+// checks each saved file against --size BYTES when given. The last line is machine-readable: longest_stall_ms=X.
 
 #include "DemoSandbox.h"
 #include "FileLauncher.h"
@@ -12,6 +16,7 @@
 #include "SaveLocationChooser.h"
 #include "Settings.h"
 #include "api/ApiClient.h"
+#include "api/NetworkOptions.h"
 #include "auth/TokenProvider.h"
 #include "download/DownloadQueue.h"
 #include "sandbox/SandboxServer.h"
@@ -61,7 +66,15 @@ int main(int argc, char *argv[])
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
-    const bool sandboxInGuiThread = app.arguments().contains(QStringLiteral("--sandbox-in-gui-thread"));
+    const QStringList args = app.arguments();
+    const bool sandboxInGuiThread = args.contains(QStringLiteral("--sandbox-in-gui-thread"));
+    auto value = [&args](const QString &name) {
+        const qsizetype i = args.indexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : QString();
+    };
+    const QString externalApi = value(QStringLiteral("--api-url"));
+    const QString caBundle = value(QStringLiteral("--ca-bundle"));
+    const qint64 expectedSize = externalApi.isEmpty() ? LargeSize : value(QStringLiteral("--size")).toLongLong();
 
     QTemporaryDir dir;
     QSettings store(dir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
@@ -71,17 +84,26 @@ int main(int argc, char *argv[])
     settings.setSaveMode(Settings::SaveMode::AlwaysToFolder);
     settings.setDownloadFolder(downloads);
 
-    const QStringList ids = {QStringLiteral("report_large_256mb"), QStringLiteral("report_large_256mb_b"),
-                             QStringLiteral("report_large_256mb_c")};
+    QStringList ids = {QStringLiteral("report_large_256mb"), QStringLiteral("report_large_256mb_b"),
+                       QStringLiteral("report_large_256mb_c")};
     gui::DemoSandbox demo;
     sandbox::SandboxServer inThread;
     QUrl apiUrl;
+    QString token = gui::DemoSandbox::token();
     auto addLarge = [&ids](sandbox::SandboxServer &server) {
         const sandbox::SandboxReport large = *server.report(ids[0]);
         server.addReport(largeCopy(large, ids[1]));
         server.addReport(largeCopy(large, ids[2]));
     };
-    if (sandboxInGuiThread) {
+    if (!externalApi.isEmpty()) {
+        apiUrl = QUrl(externalApi);
+        ids = value(QStringLiteral("--ids")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        token = qEnvironmentVariable("GETBILL_TOKEN");
+        if (ids.isEmpty() || token.isEmpty()) {
+            std::fprintf(stderr, "eventloop_stall: --api-url needs --ids and GETBILL_TOKEN\n");
+            return 2;
+        }
+    } else if (sandboxInGuiThread) {
         if (!inThread.start())
             return 1;
         addLarge(inThread);
@@ -97,9 +119,18 @@ int main(int argc, char *argv[])
     }
 
     QNetworkAccessManager network;
-    StaticToken token(gui::DemoSandbox::token());
-    ApiClient api(&network, &token);
+    StaticToken tokenProvider(token);
+    ApiClient api(&network, &tokenProvider);
     api.setBaseUrl(apiUrl);
+    if (!caBundle.isEmpty()) {
+        NetworkOptions options = api.options();
+        QString error;
+        if (!options.addCaBundle(caBundle, &error)) {
+            std::fprintf(stderr, "eventloop_stall: %s\n", qPrintable(error));
+            return 2;
+        }
+        api.setOptions(options);
+    }
     DownloadQueue queue(&api);
     queue.setMaxConcurrent(3);
     gui::NativeSaveLocationChooser chooser;
@@ -139,7 +170,7 @@ int main(int argc, char *argv[])
     qint64 bytes = 0;
     for (int row = 0; row < queue.rowCount(); ++row) {
         const QFileInfo file(queue.targetPath(row));
-        if (queue.state(row) == ReportDownloadJob::State::Done && file.size() == LargeSize) {
+        if (queue.state(row) == ReportDownloadJob::State::Done && (expectedSize <= 0 || file.size() == expectedSize)) {
             ++saved;
             bytes += file.size();
         } else {
@@ -147,9 +178,14 @@ int main(int argc, char *argv[])
         }
     }
     const double longest = gaps.empty() ? 0 : *std::max_element(gaps.begin(), gaps.end());
-    std::printf("eventloop_stall: 3 x 256 MiB downloads, sandbox %s, window shown (offscreen)\n",
-                sandboxInGuiThread ? "in the GUI thread" : "on its own thread (as the application runs it)");
-    std::printf("  files saved and size-checked: %d of 3\n", saved);
+    if (externalApi.isEmpty())
+        std::printf("eventloop_stall: 3 x 256 MiB downloads, sandbox %s, window shown (%s)\n",
+                    sandboxInGuiThread ? "in the GUI thread" : "on its own thread (as the application runs it)",
+                    qPrintable(QGuiApplication::platformName()));
+    else
+        std::printf("eventloop_stall: %lld report(s) from %s, window shown (%s)\n", static_cast<long long>(ids.size()),
+                    qPrintable(apiUrl.toString()), qPrintable(QGuiApplication::platformName()));
+    std::printf("  files saved and size-checked: %d of %lld\n", saved, static_cast<long long>(ids.size()));
     std::printf("  total time:      %.2f s\n", seconds);
     std::printf("  throughput:      %.1f MB/s (%.1f MiB/s)\n", static_cast<double>(bytes) / 1e6 / seconds,
                 static_cast<double>(bytes) / (1024.0 * 1024.0) / seconds);
@@ -157,5 +193,6 @@ int main(int argc, char *argv[])
     std::printf("  tick gap p50:    %.1f ms\n", percentile(gaps, 0.50));
     std::printf("  tick gap p99:    %.1f ms\n", percentile(gaps, 0.99));
     std::printf("  longest stall:   %.1f ms\n", longest);
-    return saved == 3 ? 0 : 1;
+    std::printf("longest_stall_ms=%.1f\n", longest);
+    return saved == ids.size() ? 0 : 1;
 }

@@ -1,11 +1,17 @@
-# Shared by scripts/run and scripts/test: Debian packages, configure and build. Sourced, not run.
+# shellcheck shell=bash disable=SC2034 # sourced: the package lists are used by the scripts that source it
+# Shared by scripts/run, scripts/test and scripts/bench: Debian packages, configure and build. Sourced, not run.
 
 # The Debian 12 packages each step needs. Build: compiler, CMake, Qt 6 and QtKeychain. Test: a virtual display,
 # a session bus and a real Secret Service (gnome-keyring), and the tools tests use to check real files.
 GETBILL_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-tools qt6-tools-dev
     qt6-tools-dev-tools qt6-l10n-tools qtkeychain-qt6-dev libgl-dev libqt6svg6 qt6-qpa-plugins libssl-dev)
+# nginx (Debian's nginx-light), openssl, tinyproxy and curl are the real servers and the independent client of the
+# integration tests.
 GETBILL_TEST_PACKAGES=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools poppler-utils unzip e2fsprogs
-    desktop-file-utils appstream)
+    desktop-file-utils appstream nginx-light openssl tinyproxy curl)
+# scripts/bench: the servers and curl of the tests, GNU time for peak memory, libxcb headers for window_startup, a
+# virtual display, and column for the table.
+GETBILL_BENCH_PACKAGES=(nginx-light openssl curl time libxcb1-dev xvfb xauth bsdextrautils)
 
 getbill_say() { printf '%s\n' "$*" >&2; }
 

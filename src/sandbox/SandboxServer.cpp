@@ -7,12 +7,16 @@
 
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSaveFile>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSslSocket>
@@ -112,6 +116,13 @@ struct ActiveFault
     int remaining = 1;
 };
 
+/// A report file written for the external download host, and the version of the report it holds.
+struct ExternalFile
+{
+    QString fileName;
+    QByteArray etag;
+};
+
 } // namespace
 
 class SandboxServer::Private
@@ -132,6 +143,9 @@ public:
 
     QJsonObject reportJson(const SandboxReport &r) const;
     QByteArray sign(const QString &path, const QString &expires) const;
+    QString externalFileName(const SandboxReport &r) const;
+    std::optional<QString> materialise(const SandboxReport &r, QString *error);
+    QUrl externalLink(const QString &fileName, qint64 expires) const;
     QString scheme() const { return m_options.tls ? u"https"_s : u"http"_s; }
 
     SandboxServer *q;
@@ -154,6 +168,8 @@ public:
     QList<RecordedRequest> m_requests;
     QHash<QString, LinkInfo> m_links;
     QByteArray m_signingKey = randomHex(32);
+    std::optional<ExternalDownloadHost> m_external;
+    QHash<QString, ExternalFile> m_externalFiles; ///< by report id
 };
 
 void SandboxServer::Private::onSocket(QTcpSocket *socket, Fault::Host host)
@@ -387,15 +403,27 @@ HttpResponse SandboxServer::Private::handleTicket(const QString &id)
     if (r->status != u"completed"_s || !r->downloadAvailable)
         return envelope(422, u"Report is not ready for download"_s);
 
-    // Each ticket gets its own opaque link, so single use and expiry apply per ticket as on the real host.
-    const QString opaque = QString::fromLatin1(randomHex(12));
-    m_links.insert(opaque, LinkInfo{r->id, false});
-    const qint64 expires = QDateTime::currentSecsSinceEpoch() + m_linkLifetime;
-    const QString path = u"/reports/"_s + opaque;
-    const QString expiresText = QString::number(expires);
-    QUrl url = q->downloadOrigin();
-    url.setPath(path);
-    url.setQuery(u"expires="_s + expiresText + u"&signature="_s + QString::fromLatin1(sign(path, expiresText)));
+    qint64 expires = QDateTime::currentSecsSinceEpoch() + m_linkLifetime;
+    QUrl url;
+    if (m_external) {
+        QString error;
+        const std::optional<QString> fileName = materialise(*r, &error);
+        if (!fileName)
+            return envelope(500, u"The sandbox could not write the report file: "_s + error);
+        // nginx refuses a link once expires < now, the sandbox's own host once now >= expires: one second less
+        // gives both the same lifetime (so 0 is already expired on both).
+        --expires;
+        url = externalLink(*fileName, expires);
+    } else {
+        // Each ticket gets its own opaque link, so single use and expiry apply per ticket as on the real host.
+        const QString opaque = QString::fromLatin1(randomHex(12));
+        m_links.insert(opaque, LinkInfo{r->id, false});
+        const QString path = u"/reports/"_s + opaque;
+        const QString expiresText = QString::number(expires);
+        url = q->downloadOrigin();
+        url.setPath(path);
+        url.setQuery(u"expires="_s + expiresText + u"&signature="_s + QString::fromLatin1(sign(path, expiresText)));
+    }
 
     QJsonObject data{
         {u"id"_s, r->id},
@@ -409,6 +437,72 @@ HttpResponse SandboxServer::Private::handleTicket(const QString &id)
     return jsonResponse(200, QJsonObject{{u"error"_s, false},
                                          {u"message"_s, u"Report download information retrieved"_s},
                                          {u"data"_s, data}});
+}
+
+QString SandboxServer::Private::externalFileName(const SandboxReport &r) const
+{
+    // The report's own name when it is a plain one; hostile names (tests have "../../x.pdf") never reach the
+    // file system: a name derived from the id stands in.
+    static const QRegularExpression plain(u"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"_s);
+    const QString idHash =
+        QString::fromLatin1(QCryptographicHash::hash(r.id.toUtf8(), QCryptographicHash::Sha256).toHex().left(16));
+    QString name = plain.match(r.filename).hasMatch() && !r.filename.contains(u".."_s) ? r.filename : idHash;
+    // Two reports with the same file name get a file each.
+    for (auto it = m_externalFiles.cbegin(); it != m_externalFiles.cend(); ++it) {
+        if (it.key() != r.id && it->fileName == name)
+            return idHash + u'-' + name;
+    }
+    return name;
+}
+
+std::optional<QString> SandboxServer::Private::materialise(const SandboxReport &r, QString *error)
+{
+    if (m_external->folder.isEmpty()) {
+        *error = u"no folder is set for the external download host"_s;
+        return std::nullopt;
+    }
+    const QByteArray etag = q->etagOf(r.id);
+    const QDir folder(m_external->folder);
+    const auto known = m_externalFiles.constFind(r.id);
+    if (known != m_externalFiles.cend() && known->etag == etag && QFileInfo::exists(folder.filePath(known->fileName)))
+        return known->fileName;
+    const QString fileName = known != m_externalFiles.cend() ? known->fileName : externalFileName(r);
+    // Generated bodies may be GiB large: they go to disk a MiB at a time. QSaveFile makes the file appear whole.
+    QSaveFile file(folder.filePath(fileName));
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = file.errorString();
+        return std::nullopt;
+    }
+    constexpr qint64 ChunkBytes = 1024 * 1024;
+    const qint64 size = r.realSize();
+    for (qint64 offset = 0; offset < size; offset += ChunkBytes) {
+        const qint64 length = qMin(ChunkBytes, size - offset);
+        const QByteArray bytes =
+            r.content.isEmpty() ? GeneratedBody::chunk(r.id, offset, length) : r.content.mid(offset, length);
+        if (file.write(bytes) != bytes.size()) {
+            *error = file.errorString();
+            file.cancelWriting();
+            return std::nullopt;
+        }
+    }
+    if (!file.commit()) {
+        *error = file.errorString();
+        return std::nullopt;
+    }
+    m_externalFiles.insert(r.id, ExternalFile{fileName, etag});
+    return fileName;
+}
+
+QUrl SandboxServer::Private::externalLink(const QString &fileName, qint64 expires) const
+{
+    QUrl url = m_external->base;
+    QString path = url.path();
+    if (!path.endsWith(u'/'))
+        path += u'/';
+    url.setPath(path + fileName);
+    url.setQuery(u"md5="_s + QString::fromLatin1(secureLinkMd5(url.path(), expires, m_external->secret)) +
+                 u"&expires="_s + QString::number(expires));
+    return url;
 }
 
 HttpResponse SandboxServer::Private::handleToken(const HttpRequest &request)
@@ -762,6 +856,43 @@ void SandboxServer::addFault(const Fault &f)
 void SandboxServer::clearFaults()
 {
     m_d->m_faults.clear();
+}
+
+void SandboxServer::setExternalDownloadHost(const std::optional<ExternalDownloadHost> &host)
+{
+    if (!host || !m_d->m_external || host->folder != m_d->m_external->folder)
+        m_d->m_externalFiles.clear();
+    m_d->m_external = host;
+}
+
+std::optional<ExternalDownloadHost> SandboxServer::externalDownloadHost() const
+{
+    return m_d->m_external;
+}
+
+QString SandboxServer::externalFilePath(const QString &id) const
+{
+    const auto file = m_d->m_externalFiles.constFind(id);
+    if (!m_d->m_external || file == m_d->m_externalFiles.cend())
+        return {};
+    return QDir(m_d->m_external->folder).filePath(file->fileName);
+}
+
+QString SandboxServer::prepareExternalFile(const QString &id, QString *error)
+{
+    const std::optional<SandboxReport> r = report(id);
+    if (!m_d->m_external || !r) {
+        *error = !m_d->m_external ? u"no external download host is set"_s : u"no report "_s + id;
+        return {};
+    }
+    return m_d->materialise(*r, error) ? externalFilePath(id) : QString();
+}
+
+QByteArray SandboxServer::secureLinkMd5(const QString &uriPath, qint64 expires, const QByteArray &secret)
+{
+    const QByteArray text = QByteArray::number(expires) + uriPath.toUtf8() + ' ' + secret;
+    return QCryptographicHash::hash(text, QCryptographicHash::Md5)
+        .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
 QList<RecordedRequest> SandboxServer::requests() const

@@ -64,6 +64,22 @@ public:
     void addFault(const Fault &f);
     void clearFaults();
 
+    // a real download host (nginx) instead of downloadOrigin()
+    /// From now on tickets link to `host.base` + the report's file name, signed for nginx's secure_link
+    /// (?md5=...&expires=..., the link lifetime applies), and each report's bytes are written once into
+    /// host.folder, chunk by chunk. std::nullopt goes back to the sandbox's own download host. Faults and the
+    /// request log of the download host do not apply there: the real server answers.
+    void setExternalDownloadHost(const std::optional<ExternalDownloadHost> &host);
+    std::optional<ExternalDownloadHost> externalDownloadHost() const;
+    /// The file a ticket for `id` wrote into the external host's folder; empty before that ticket.
+    QString externalFilePath(const QString &id) const;
+    /// Writes the report's file for the external host now rather than at its first ticket (benchmarks do it before
+    /// they start the clock); its path, or empty and `error` set when no host is set, the id is unknown or the write
+    /// failed.
+    QString prepareExternalFile(const QString &id, QString *error);
+    /// nginx's value of secure_link_md5 "$secure_link_expires$uri <secret>": MD5, base64url without padding.
+    static QByteArray secureLinkMd5(const QString &uriPath, qint64 expires, const QByteArray &secret);
+
     // what arrived
     QList<RecordedRequest> requests() const;
     void clearRequests();

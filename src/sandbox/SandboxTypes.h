@@ -9,6 +9,7 @@
 #include <QMetaType>
 #include <QPair>
 #include <QString>
+#include <QUrl>
 
 namespace getbill::sandbox {
 
@@ -67,6 +68,17 @@ struct Fault
     qint64 contentLengthDelta = 0;                ///< announce Content-Length = real + delta (body unchanged)
     QByteArray appendBytes; ///< extra bytes sent after the real body (Content-Length includes them)
     QString redirectTo;     ///< answer 302 with this Location (absolute URL)
+};
+
+/// A real web server that plays the download host instead of the sandbox's own listener (nginx in the integration
+/// tests and benchmarks, with its secure_link module). The sandbox writes each report's bytes once into `folder`
+/// and hands out links to `base` + file name, signed the way nginx checks them:
+///     secure_link $arg_md5,$arg_expires;  secure_link_md5 "$secure_link_expires$uri <secret>";
+struct ExternalDownloadHost
+{
+    QUrl base;         ///< where `folder` is served, ending with '/': https://localhost:P/files/
+    QByteArray secret; ///< the <secret> of secure_link_md5 (no spaces, quotes or '$': it sits in nginx's config)
+    QString folder;    ///< the folder the server serves from `base`; report files are written here
 };
 
 /// What a client sent, as the sandbox saw it: tests assert on it (e.g. that no Authorization reached the
