@@ -18,6 +18,7 @@
 #include "api/ApiClient.h"
 #include "api/NetworkOptions.h"
 #include "auth/TokenProvider.h"
+#include "download/DownloadController.h"
 #include "download/DownloadQueue.h"
 #include "sandbox/SandboxServer.h"
 
@@ -131,11 +132,12 @@ int main(int argc, char *argv[])
         }
         api.setOptions(options);
     }
-    DownloadQueue queue(&api);
+    DownloadController controller(&api, nullptr);
+    DownloadQueue &queue = *controller.queue();
     queue.setMaxConcurrent(3);
     gui::NativeSaveLocationChooser chooser;
     gui::DesktopFileLauncher launcher;
-    gui::MainWindow window(&api, &queue, &settings, &chooser, &launcher);
+    gui::MainWindow window(&api, &controller, &settings, &chooser, &launcher);
     window.setDemoMode(true);
     window.show();
 

@@ -10,6 +10,7 @@
 #include "Settings.h"
 #include "api/ApiClient.h"
 #include "auth/TokenProvider.h"
+#include "download/DownloadController.h"
 #include "download/DownloadQueue.h"
 
 #include <QApplication>
@@ -55,10 +56,10 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "list_filter: the API URL is not allowed\n");
         return 2;
     }
-    DownloadQueue queue(&api);
+    DownloadController controller(&api, nullptr);
     gui::NativeSaveLocationChooser chooser;
     gui::DesktopFileLauncher launcher;
-    gui::MainWindow window(&api, &queue, &settings, &chooser, &launcher);
+    gui::MainWindow window(&api, &controller, &settings, &chooser, &launcher);
     window.show();
 
     QEventLoop wait;

@@ -2,23 +2,28 @@
 
 #include "Console.h"
 #include "ExitStatus.h"
+#include "Format.h"
+#include "download/DownloadController.h"
 #include "download/DownloadHistory.h"
+#include "download/DownloadQueue.h"
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QLocale>
 
 namespace getbill::cli {
 
 using State = ReportDownloadJob::State;
 
 DownloadCommand::DownloadCommand(ApiClient *api, Console *console, Settings settings, QObject *parent)
-    : CliCommand(api, console, parent), m_settings(std::move(settings)), m_queue(new DownloadQueue(api, this))
+    : CliCommand(api, console, parent), m_settings(std::move(settings)),
+      m_history(std::make_unique<DownloadHistory>(m_settings.historyPath.isEmpty() ? DownloadHistory::defaultPath()
+                                                                                   : m_settings.historyPath)),
+      m_controller(new DownloadController(api, m_history.get(), this)), m_queue(m_controller->queue())
 {
     m_settings.jobs = std::max(1, m_settings.jobs);
     m_queue->setMaxConcurrent(m_settings.jobs);
-    m_history = std::make_unique<DownloadHistory>(m_settings.historyPath.isEmpty() ? DownloadHistory::defaultPath()
-                                                                                   : m_settings.historyPath);
+    // The ticket request says whether GetBill knows an id: one request per id, not a lookup first.
+    m_controller->setLookUpUnknownIds(false);
     connect(m_queue, &DownloadQueue::itemFinished, this, &DownloadCommand::onItemFinished);
     connect(m_queue, &QAbstractItemModel::dataChanged, this, &DownloadCommand::onRowsChanged);
 }
@@ -32,20 +37,18 @@ void DownloadCommand::run()
     QString why;
     if (!m_history->load(&why))
         console()->message(why);
-    m_queue->setHistory(m_history.get());
-    for (const QString &id : std::as_const(m_settings.ids))
-        m_queue->enqueue(id, m_settings.target);
+    m_controller->download(m_settings.ids, m_settings.target);
     finishIfDone(); // no ids: nothing to do
 }
 
 void DownloadCommand::onRowsChanged(const QModelIndex &first, const QModelIndex &last)
 {
     for (int row = first.row(); row <= last.row(); ++row) {
-        const int state = m_queue->data(m_queue->index(row), DownloadQueue::StateRole).toInt();
+        const State state = m_queue->index(row).data(DownloadQueue::StateRole).value<State>();
         const int before = m_lastState.value(row, -1);
-        m_lastState.insert(row, state);
-        if (state != int(State::Waiting) || before == state) {
-            if (state == int(State::Downloading))
+        m_lastState.insert(row, int(state));
+        if (state != State::Waiting || before == int(state)) {
+            if (state == State::Downloading)
                 showProgress();
             continue;
         }
@@ -100,12 +103,11 @@ void DownloadCommand::showProgress(bool force)
         total += std::max<qint64>(0, job->totalBytes());
         speed += job->bytesPerSecond();
     }
-    const QLocale locale;
     QString text = tr("Downloading: %1 of %2 done").arg(m_finished).arg(m_queue->rowCount());
     if (total > 0)
-        text += tr(", %1 of %2").arg(locale.formattedDataSize(received), locale.formattedDataSize(total));
+        text += tr(", %1 of %2").arg(Format::dataSize(received), Format::dataSize(total));
     if (speed > 0)
-        text += tr(", %1/s").arg(locale.formattedDataSize(qint64(speed)));
+        text += QStringLiteral(", ") + Format::speed(speed);
     console()->progress(text);
 }
 
@@ -114,7 +116,7 @@ void DownloadCommand::abortWork()
     // Each running job removes its .part when cancelled; disconnected first so that their "Cancelled" is not
     // printed as a failure of its own.
     m_queue->disconnect(this);
-    m_queue->cancelAll();
+    m_controller->cancelAll();
     console()->clearProgress();
 }
 

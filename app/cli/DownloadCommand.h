@@ -1,26 +1,29 @@
 #pragma once
 
 #include "CliCommand.h"
-#include "download/DownloadQueue.h"
-#include "download/ReportDownloadJob.h"
+#include "download/DownloadTarget.h"
 
 #include <QElapsedTimer>
 #include <QHash>
-#include <QList>
 #include <QStringList>
 #include <memory>
 
+class QModelIndex;
+
 namespace getbill {
+class DownloadController;
 class DownloadHistory;
-}
+class DownloadQueue;
+} // namespace getbill
 
 namespace getbill::cli {
 
-/// `download ID... [--output-dir DIR | --output FILE] [--overwrite] [--jobs N]`: hands the ids to a DownloadQueue
-/// (the GUI's model, N at once) and prints the absolute path of each saved file on standard output as soon as it is
-/// complete. Every failure is reported on standard error when it happens, every wait before a retry too ("waiting
-/// until 14:05"); the command ends with the error of the first failed id in command-line order, so the exit status
-/// does not depend on which transfer happened to finish first. Saved files are recorded in the download history.
+/// `download ID... [--output-dir DIR | --output FILE] [--overwrite] [--jobs N]`: hands the ids to the
+/// DownloadController (the window's, N at once) and prints the absolute path of each saved file on standard output
+/// as soon as it is complete. Every failure is reported on standard error when it happens, every wait before a
+/// retry too ("waiting until 14:05"); the command ends with the error of the first failed id in command-line order,
+/// so the exit status does not depend on which transfer happened to finish first. Saved files are recorded in the
+/// download history.
 class DownloadCommand : public CliCommand
 {
     Q_OBJECT
@@ -50,6 +53,7 @@ private:
 
     Settings m_settings;
     std::unique_ptr<DownloadHistory> m_history;
+    DownloadController *m_controller;
     DownloadQueue *m_queue;
     QHash<int, int> m_lastState; ///< per row, to print each wait once
     int m_finished = 0;

@@ -5,7 +5,7 @@
 #include "FileLauncher.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
-#include "ReportFormat.h"
+#include "ReportIcons.h"
 #include "ReportLink.h"
 #include "SaveLocationChooser.h"
 #include "Settings.h"
@@ -16,6 +16,7 @@
 #include "auth/Account.h"
 #include "auth/KeychainSecretStore.h"
 #include "auth/TokenProvider.h"
+#include "download/DownloadController.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
 
@@ -61,7 +62,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("GetBill Reports"));
     QApplication::setApplicationVersion(QStringLiteral(GETBILL_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.getbill.Reports"));
-    QApplication::setWindowIcon(gui::ReportFormat::applicationIcon());
+    QApplication::setWindowIcon(gui::ReportIcons::application());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Lists and downloads your GetBill reports."));
@@ -119,12 +120,11 @@ int main(int argc, char *argv[])
     DownloadHistory history(DownloadHistory::defaultPath());
     QString historyError;
     history.load(&historyError);
-    DownloadQueue queue(&api);
-    queue.setMaxConcurrent(settings.maxConcurrentDownloads());
-    queue.setHistory(&history);
+    DownloadController downloads(&api, &history);
+    downloads.queue()->setMaxConcurrent(settings.maxConcurrentDownloads());
     gui::NativeSaveLocationChooser chooser;
     gui::DesktopFileLauncher launcher;
-    gui::MainWindow window(&api, &queue, &settings, &chooser, &launcher);
+    gui::MainWindow window(&api, &downloads, &settings, &chooser, &launcher);
     window.setHistory(&history);
     if (!networkError.isEmpty())
         window.messageBar()->showError(networkError);
@@ -138,11 +138,7 @@ int main(int argc, char *argv[])
         if (recovered)
             return;
         recovered = true;
-        QStringList folders{settings.downloadFolder(), settings.lastSaveFolder()};
-        folders.removeDuplicates();
-        for (const QString &folder : std::as_const(folders))
-            if (!folder.isEmpty())
-                queue.recoverPartials(folder);
+        downloads.recoverLeftovers();
     };
 
     auto startDemo = [&] {
@@ -258,6 +254,6 @@ int main(int argc, char *argv[])
 
     const int status = QApplication::exec();
     // Quitting cancels what is still running: the jobs remove their partial files.
-    queue.cancelAll();
+    downloads.cancelAll();
     return status;
 }

@@ -5,6 +5,7 @@
 #include "SaveLocationChooser.h"
 #include "Settings.h"
 #include "TestFixture.h"
+#include "download/DownloadController.h"
 #include "download/DownloadQueue.h"
 
 #include <QSettings>
@@ -69,15 +70,15 @@ class GuiHarness
 public:
     GuiHarness()
         : m_store(m_settingsDir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat), settings(&m_store),
-          queue(&fixture.api())
+          controller(&fixture.api(), nullptr), queue(*controller.queue())
     {
         settings.setDownloadFolder(fixture.folder());
         settings.setLastSaveFolder(fixture.folder());
-        window = std::make_unique<gui::MainWindow>(&fixture.api(), &queue, &settings, &chooser, &launcher);
+        window = std::make_unique<gui::MainWindow>(&fixture.api(), &controller, &settings, &chooser, &launcher);
     }
     ~GuiHarness()
     {
-        queue.cancelAll();
+        controller.cancelAll();
         window.reset();
     }
 
@@ -109,7 +110,8 @@ public:
     QTemporaryDir m_settingsDir;
     QSettings m_store;
     Settings settings;
-    DownloadQueue queue;
+    DownloadController controller;
+    DownloadQueue &queue; ///< the controller's
     ScriptedChooser chooser;
     RecordingLauncher launcher;
     std::unique_ptr<gui::MainWindow> window;

@@ -7,8 +7,9 @@
 #include "MessageBar.h"
 #include "ReportDetailPanel.h"
 #include "ReportFilterModel.h"
-#include "ReportFormat.h"
 #include "ReportTableModel.h"
+#include "ReportsView.h"
+#include "api/ReportWatcher.h"
 #include "download/DownloadHistory.h"
 #include "download/SafeFileName.h"
 
@@ -222,7 +223,8 @@ private slots:
     {
         test::GuiHarness h;
         QVERIFY(h.showLoaded());
-        h.window->detailPanel()->setPollInterval(50);
+        // The status is followed by the reports page's watcher; the panel renders what it finds.
+        h.window->reportsView()->watcher()->setInterval(50);
         QString id;
         for (const auto &r : h.fixture.server().reports())
             if (r.status == u"processing"_s)
@@ -235,7 +237,7 @@ private slots:
         QVERIFY(reason->isVisible());
         QVERIFY2(reason->text().contains(u"still generating"_s), qPrintable(reason->text()));
         QVERIFY(!panel->findChild<QPushButton *>(u"detailDownload"_s)->isEnabled());
-        QVERIFY(panel->isPolling());
+        QVERIFY(h.window->reportsView()->watcher()->isWatching());
 
         // Ctrl+S on it explains instead of downloading.
         h.window->reportTable()->setFocus();
@@ -256,7 +258,7 @@ private slots:
         QCOMPARE(panel->field(u"status"_s)->text(), u"Completed"_s);
         QVERIFY(panel->findChild<QPushButton *>(u"detailDownload"_s)->isEnabled());
         QVERIFY(reason->isHidden());
-        QVERIFY(!panel->isPolling());
+        QVERIFY(!h.window->reportsView()->watcher()->isWatching());
     }
 
     void saveDialogFlowSavesWhereTheUserChose()

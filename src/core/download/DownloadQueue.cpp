@@ -1,5 +1,6 @@
 #include "download/DownloadQueue.h"
 
+#include "Format.h"
 #include "api/ApiClient.h"
 #include "download/DownloadHistory.h"
 #include "download/PartialDownload.h"
@@ -76,6 +77,14 @@ int DownloadQueue::rowOf(quint64 serial) const
     return -1;
 }
 
+int DownloadQueue::rowOfReport(const QString &reportId) const
+{
+    for (int i = int(m_items.size()) - 1; i >= 0; --i)
+        if (m_items.at(i).reportId == reportId)
+            return i;
+    return -1;
+}
+
 int DownloadQueue::runningCount() const
 {
     int running = 0;
@@ -129,8 +138,8 @@ void DownloadQueue::schedule()
             if (const qint64 hold = rateLimitHold(); hold > 0) {
                 Item &item = m_items[row];
                 item.retryAt = QDateTime::currentDateTime().addMSecs(hold);
-                item.message = tr("Waiting until %1: the GetBill rate limit is almost used up.")
-                                   .arg(QLocale().toString(item.retryAt.time(), QLocale::ShortFormat));
+                item.message = Format::waitingUntil(
+                    item.retryAt, ApiError(ApiError::Kind::Http, tr("the GetBill rate limit is almost used up."), 429));
                 emitRowChanged(row);
                 m_scheduleTimer.start(int(std::min<qint64>(hold, std::numeric_limits<int>::max())));
                 return;
@@ -177,6 +186,8 @@ void DownloadQueue::onJobStateChanged(quint64 serial)
     item.state = job->state();
     item.targetPath = job->targetPath();
     item.total = job->totalBytes();
+    if (job->ticket())
+        item.linkExpiry = job->ticket()->expiresAt;
     if (item.state == State::Waiting) {
         item.retryAt = job->retryAt();
         item.message = waitingMessage(item.retryAt, job->lastError());
@@ -369,7 +380,7 @@ QVariant DownloadQueue::data(const QModelIndex &index, int role) const
     case ReportIdRole:
         return item.reportId;
     case StateRole:
-        return int(item.state);
+        return QVariant::fromValue(item.state);
     case BytesReceivedRole:
         return item.received;
     case TotalBytesRole:
@@ -384,6 +395,8 @@ QVariant DownloadQueue::data(const QModelIndex &index, int role) const
         return item.message;
     case RetryAtRole:
         return item.retryAt;
+    case LinkExpiryRole:
+        return item.linkExpiry;
     default:
         return {};
     }
@@ -402,15 +415,13 @@ QHash<int, QByteArray> DownloadQueue::roleNames() const
     names.insert(ErrorRole, "error");
     names.insert(RetryAtRole, "retryAt");
     names.insert(TitleRole, "title");
+    names.insert(LinkExpiryRole, "linkExpiry");
     return names;
 }
 
 QString DownloadQueue::waitingMessage(const QDateTime &retryAt, const ApiError &why)
 {
-    const QString when = QLocale().toString(retryAt.toLocalTime().time(), QLocale::ShortFormat);
-    if (why.isError())
-        return tr("Waiting until %1: %2").arg(when, why.message());
-    return tr("Waiting until %1.").arg(when);
+    return Format::waitingUntil(retryAt, why);
 }
 
 } // namespace getbill

@@ -26,7 +26,7 @@ public:
     enum Role
     {
         ReportIdRole = Qt::UserRole + 1,
-        StateRole,         ///< ReportDownloadJob::State as int
+        StateRole,         ///< ReportDownloadJob::State (QVariant::value<State>())
         BytesReceivedRole, ///< qint64
         TotalBytesRole,    ///< qint64, -1 while unknown
         SpeedRole,         ///< bytes/s, double
@@ -35,6 +35,7 @@ public:
         ErrorRole,         ///< the message for the user: why it failed, or why it is waiting
         RetryAtRole,       ///< QDateTime (local) of the next attempt while waiting
         TitleRole,
+        LinkExpiryRole, ///< QDateTime (UTC) the current download link expires, once known
     };
 
     static constexpr int progressIntervalMs = 100;
@@ -56,6 +57,8 @@ public:
     /// Adds an item; returns its row. `title` is for display (report title or filename).
     int enqueue(const QString &reportId, const DownloadTarget &target, const std::optional<DownloadTicket> &ticket = {},
                 const QString &title = {});
+    /// The newest row of a report, or -1.
+    int rowOfReport(const QString &reportId) const;
     /// Picks up what a crash or a kill left: each download the application recorded in its state folder
     /// (PartialDownload) whose partial file is still the one it created is enqueued to be resumed (Range from where
     /// it stopped), or removed when its target exists by now. Nothing else is touched: a ".part" in a folder that
@@ -104,6 +107,7 @@ private:
         QString message;
         ApiError error;
         QDateTime retryAt;
+        QDateTime linkExpiry;
         QPointer<ReportDownloadJob> job;
         bool dirty = false;
     };

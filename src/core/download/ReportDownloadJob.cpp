@@ -81,6 +81,12 @@ bool ReportDownloadJob::resolveTarget(QString *path, ApiError *error) const
         *path = m_targetPath;
         return true;
     }
+    if (m_target.mode == DownloadTarget::Mode::Ask) {
+        // The controller asks before queueing; an item never waits for a dialog.
+        *error = ApiError(ApiError::Kind::InvalidInput,
+                          QCoreApplication::translate("getbill::ReportDownloadJob", "No place to save was chosen."));
+        return false;
+    }
     const QString folder = QFileInfo(m_target.path).absoluteFilePath();
     if (!QFileInfo(folder).isDir()) {
         *error = ApiError(ApiError::Kind::LocalFile,

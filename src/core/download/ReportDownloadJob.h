@@ -3,6 +3,7 @@
 #include "Job.h"
 #include "api/Report.h"
 #include "download/DownloadHistory.h"
+#include "download/DownloadTarget.h"
 #include "download/TransferRate.h"
 
 #include <QPointer>
@@ -14,27 +15,6 @@ namespace getbill {
 class ApiClient;
 class DownloadJob;
 class TicketJob;
-
-/// Where a report's file goes.
-struct DownloadTarget
-{
-    enum class Mode
-    {
-        File,         ///< exactly `path` (the save dialog's answer, or --output)
-        Folder,       ///< `path`/<sanitised server filename>; fails if it exists unless overwrite
-        UniqueFolder, ///< `path`/<sanitised name>, or "name (1).ext" when taken: never overwrites
-    };
-    Mode mode = Mode::Folder;
-    QString path;
-    bool overwrite = false;
-
-    static DownloadTarget file(const QString &path, bool overwrite = false) { return {Mode::File, path, overwrite}; }
-    static DownloadTarget folder(const QString &path, bool overwrite = false)
-    {
-        return {Mode::Folder, path, overwrite};
-    }
-    static DownloadTarget uniqueInFolder(const QString &path) { return {Mode::UniqueFolder, path, false}; }
-};
 
 /// Gets one report onto disk: asks for the download information (unless a fresh ticket was handed in), streams
 /// the file with DownloadJob, and retries what is worth retrying (backoff with jitter, the server's own delay for

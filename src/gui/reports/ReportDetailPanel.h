@@ -2,8 +2,7 @@
 
 #include "api/Report.h"
 
-#include <QPointer>
-#include <QTimer>
+#include <QDateTime>
 #include <QWidget>
 #include <optional>
 
@@ -11,36 +10,27 @@ class QFormLayout;
 class QLabel;
 class QPushButton;
 
-namespace getbill {
-class ApiClient;
-class ReportJob;
-} // namespace getbill
-
 namespace getbill::gui {
 
-/// Everything about the selected report in readable form, and what can be done with it (Download, Download to…,
-/// Open, Show in folder, Copy id). While it shows a report that is not completed it asks GetBill for the status
-/// every pollInterval() and reports what changed through reportUpdated(); it never downloads by itself.
+/// Everything about the current report in readable form, and what can be done with it (Download, Download to…,
+/// Open, Show in folder, Copy id). It renders what it is given (the list's model, the downloads queue) and never
+/// talks to GetBill itself: the ReportsView's ReportWatcher keeps a report that is being generated up to date.
 class ReportDetailPanel : public QWidget
 {
     Q_OBJECT
 public:
-    static constexpr int defaultPollIntervalMs = 30'000;
-
-    ReportDetailPanel(ApiClient *api, QWidget *parent = nullptr);
+    explicit ReportDetailPanel(QWidget *parent = nullptr);
     ~ReportDetailPanel() override;
 
     /// Shows `report`; `savedPath` is where this session saved it (enables Open / Show in folder).
     void setReport(const Report &report, const QString &savedPath = {});
     void clearReport();
     std::optional<Report> report() const { return m_report; }
-    /// The download link's expiry, once a ticket for the shown report is known.
-    void setTicket(const DownloadTicket &ticket);
+    /// When the shown report's download link expires, once a download asked for one.
+    void setLinkExpiry(const QString &reportId, const QDateTime &expiresAt);
     void setSavedPath(const QString &reportId, const QString &path);
-
-    void setPollInterval(int ms);
-    int pollInterval() const { return m_poll.interval(); }
-    bool isPolling() const { return m_poll.isActive(); }
+    /// How often the status of a report being generated is checked (said in the panel).
+    void setStatusCheckInterval(int ms);
 
     /// For tests and the accessibility walk: the label showing `field` ("status", "size", ...).
     QLabel *field(const QString &name) const;
@@ -49,26 +39,16 @@ signals:
     void downloadRequested(const QString &reportId, bool chooseLocation);
     void openRequested(const QString &path);
     void showInFolderRequested(const QString &path);
-    /// A fresher copy of the shown report arrived from GET /reports/{id}.
-    void reportUpdated(const getbill::Report &report);
     /// Copy id put the id on the clipboard (the window says so in its status bar).
     void idCopied(const QString &id);
 
-protected:
-    void showEvent(QShowEvent *event) override;
-    void hideEvent(QHideEvent *event) override;
-
 private:
     QLabel *addField(QFormLayout *form, const QString &name, const QString &label);
-    void updatePolling();
-    void pollNow();
     void updateActions();
 
-    QPointer<ApiClient> m_api;
     std::optional<Report> m_report;
     QString m_savedPath;
-    QTimer m_poll;
-    QPointer<ReportJob> m_pollJob;
+    int m_checkIntervalMs = 30'000;
 
     QWidget *m_content;
     QFormLayout *m_form = nullptr;

@@ -1,6 +1,7 @@
 #include "ReportTableModel.h"
 
-#include "ReportFormat.h"
+#include "Format.h"
+#include "ReportIcons.h"
 
 #include <QDir>
 #include <QFont>
@@ -44,14 +45,14 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         case TypeColumn:
             return r.type.isEmpty() ? QString() : r.type.left(1).toUpper() + r.type.mid(1);
         case PeriodColumn:
-            return ReportFormat::period(r.periodFrom, r.periodTo);
+            return Format::period(r.periodFrom, r.periodTo);
         case StatusColumn:
-            return row.savedPath.isEmpty() ? ReportFormat::statusText(r.status) : tr("Downloaded");
+            return row.savedPath.isEmpty() ? Format::statusText(r.status) : tr("Downloaded");
         case SizeColumn:
             // Reports still being generated announce 0 bytes: a blank reads better than "0 bytes".
-            return r.fileSize > 0 || (r.fileSize == 0 && r.isCompleted()) ? ReportFormat::size(r.fileSize) : QString();
+            return r.fileSize > 0 || (r.fileSize == 0 && r.isCompleted()) ? Format::dataSize(r.fileSize) : QString();
         case GeneratedColumn:
-            return ReportFormat::dateTime(r.generatedAt);
+            return Format::dateTime(r.generatedAt);
         }
         break;
     case SortRole:
@@ -73,7 +74,7 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         break;
     case Qt::DecorationRole:
         if (index.column() == StatusColumn)
-            return row.savedPath.isEmpty() ? ReportFormat::statusIcon(r.status)
+            return row.savedPath.isEmpty() ? ReportIcons::status(r.status)
                                            : QIcon(QStringLiteral(":/getbill/icons/status-downloaded.png"));
         break;
     case Qt::ToolTipRole:
@@ -82,7 +83,7 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == StatusColumn && !row.savedPath.isEmpty())
             return tr("Saved to %1").arg(QDir::toNativeSeparators(row.savedPath));
         if (index.column() == StatusColumn)
-            return ReportFormat::notDownloadableReason(r);
+            return Format::notDownloadableReason(r);
         if (index.column() == SizeColumn && r.fileSize >= 0)
             return tr("%L1 bytes").arg(r.fileSize);
         break;

@@ -1,12 +1,17 @@
 #include "DropOverlay.h"
 
+#include "ReportLink.h"
+
+#include <QDropEvent>
 #include <QEvent>
+#include <QMimeData>
 #include <QPainter>
 #include <QPainterPath>
 
 namespace getbill::gui {
 
-DropOverlay::DropOverlay(QWidget *parent) : QWidget(parent), m_text(tr("Drop report ids to download"))
+DropOverlay::DropOverlay(QWidget *parent, QWidget *dropTarget)
+    : QWidget(parent), m_dropTarget(dropTarget), m_text(tr("Drop report ids to download"))
 {
     setObjectName(QStringLiteral("dropOverlay"));
     setAccessibleName(tr("Drop area"));
@@ -15,6 +20,8 @@ DropOverlay::DropOverlay(QWidget *parent) : QWidget(parent), m_text(tr("Drop rep
     hide();
     // Follow the parent's size while shown.
     parent->installEventFilter(this);
+    dropTarget->setAcceptDrops(true);
+    dropTarget->installEventFilter(this);
 }
 
 void DropOverlay::setText(const QString &text)
@@ -34,7 +41,49 @@ bool DropOverlay::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == parentWidget() && event->type() == QEvent::Resize)
         setGeometry(parentWidget()->rect());
+    if (watched == m_dropTarget && handleDrag(event))
+        return true;
     return QWidget::eventFilter(watched, event);
+}
+
+bool DropOverlay::handleDrag(QEvent *event)
+{
+    switch (event->type()) {
+    case QEvent::DragEnter: {
+        auto *enter = static_cast<QDragEnterEvent *>(event);
+        if (!ReportLink::canRead(enter->mimeData())) {
+            enter->ignore();
+            return true;
+        }
+        enter->acceptProposedAction();
+        const int count = int(ReportLink::idsFromMimeData(enter->mimeData()).size());
+        setText(count > 1 ? tr("Drop %1 report ids to download").arg(count) : tr("Drop report ids to download"));
+        showOver();
+        return true;
+    }
+    case QEvent::DragMove: {
+        auto *move = static_cast<QDragMoveEvent *>(event);
+        if (ReportLink::canRead(move->mimeData()))
+            move->acceptProposedAction();
+        return true;
+    }
+    case QEvent::DragLeave:
+        hide();
+        return true;
+    case QEvent::Drop: {
+        auto *drop = static_cast<QDropEvent *>(event);
+        hide();
+        const QStringList ids = ReportLink::idsFromMimeData(drop->mimeData());
+        drop->acceptProposedAction();
+        if (ids.isEmpty())
+            emit nothingToDrop();
+        else
+            emit idsDropped(ids);
+        return true;
+    }
+    default:
+        return false;
+    }
 }
 
 void DropOverlay::paintEvent(QPaintEvent *)

@@ -1,6 +1,7 @@
 #include "DownloadItemDelegate.h"
 
-#include "ReportFormat.h"
+#include "Format.h"
+#include "ReportIcons.h"
 #include "download/DownloadQueue.h"
 #include "download/ReportDownloadJob.h"
 
@@ -16,7 +17,7 @@ using State = ReportDownloadJob::State;
 
 State stateOf(const QModelIndex &index)
 {
-    return static_cast<State>(index.data(DownloadQueue::StateRole).toInt());
+    return index.data(DownloadQueue::StateRole).value<State>();
 }
 } // namespace
 
@@ -68,7 +69,7 @@ QString DownloadItemDelegate::detailText(const QModelIndex &index)
         const QDateTime at = index.data(DownloadQueue::RetryAtRole).toDateTime();
         const QString error = index.data(DownloadQueue::ErrorRole).toString();
         const qint64 in = at.isValid() ? qMax<qint64>(0, QDateTime::currentDateTimeUtc().secsTo(at)) : 0;
-        return tr("%1 Next attempt in %2.").arg(error, ReportFormat::duration(in));
+        return tr("%1 Next attempt in %2.").arg(error, Format::duration(in));
     }
     case State::Queued:
     case State::GettingLink:
@@ -79,19 +80,18 @@ QString DownloadItemDelegate::detailText(const QModelIndex &index)
     const qint64 total = index.data(DownloadQueue::TotalBytesRole).toLongLong();
     const qint64 done = index.data(DownloadQueue::BytesReceivedRole).toLongLong();
     if (state != State::Downloading)
-        return total > 0 ? ReportFormat::size(total) : QString();
+        return total > 0 ? Format::dataSize(total) : QString();
     QStringList parts;
     const int pct = percent(index);
     if (pct >= 0)
         parts << tr("%1 %").arg(pct);
-    parts << (total > 0 ? tr("%1 of %2").arg(ReportFormat::size(done), ReportFormat::size(total))
-                        : ReportFormat::size(done));
-    const QString speed = ReportFormat::speed(index.data(DownloadQueue::SpeedRole).toDouble());
+    parts << (total > 0 ? tr("%1 of %2").arg(Format::dataSize(done), Format::dataSize(total)) : Format::dataSize(done));
+    const QString speed = Format::speed(index.data(DownloadQueue::SpeedRole).toDouble());
     if (!speed.isEmpty())
         parts << speed;
     const QVariant left = index.data(DownloadQueue::SecondsLeftRole);
     if (left.isValid())
-        parts << tr("%1 left").arg(ReportFormat::duration(left.toLongLong()));
+        parts << tr("%1 left").arg(Format::duration(left.toLongLong()));
     return parts.join(QStringLiteral(" · "));
 }
 

@@ -1,8 +1,7 @@
 #include "ReportDetailPanel.h"
 
-#include "ReportFormat.h"
-#include "api/ApiClient.h"
-#include "api/ReportJobs.h"
+#include "Format.h"
+#include "ReportIcons.h"
 
 #include <QClipboard>
 #include <QDir>
@@ -15,11 +14,10 @@
 
 namespace getbill::gui {
 
-ReportDetailPanel::ReportDetailPanel(ApiClient *api, QWidget *parent)
-    : QWidget(parent), m_api(api), m_content(new QWidget(this)), m_placeholder(new QLabel(this)),
-      m_title(new QLabel(m_content)), m_statusIcon(new QLabel(m_content)), m_reason(new QLabel(m_content)),
-      m_description(new QLabel(m_content)), m_expiry(new QLabel(m_content)),
-      m_download(new QPushButton(tr("&Download"), m_content)),
+ReportDetailPanel::ReportDetailPanel(QWidget *parent)
+    : QWidget(parent), m_content(new QWidget(this)), m_placeholder(new QLabel(this)), m_title(new QLabel(m_content)),
+      m_statusIcon(new QLabel(m_content)), m_reason(new QLabel(m_content)), m_description(new QLabel(m_content)),
+      m_expiry(new QLabel(m_content)), m_download(new QPushButton(tr("&Download"), m_content)),
       m_downloadTo(new QPushButton(tr("Download &to…"), m_content)), m_open(new QPushButton(tr("&Open"), m_content)),
       m_showInFolder(new QPushButton(tr("Show in &folder"), m_content)),
       m_copyId(new QPushButton(tr("Copy &id"), m_content))
@@ -148,16 +146,10 @@ ReportDetailPanel::ReportDetailPanel(ApiClient *api, QWidget *parent)
         emit idCopied(m_report->id);
     });
 
-    m_poll.setInterval(defaultPollIntervalMs);
-    connect(&m_poll, &QTimer::timeout, this, &ReportDetailPanel::pollNow);
     clearReport();
 }
 
-ReportDetailPanel::~ReportDetailPanel()
-{
-    if (m_pollJob)
-        m_pollJob->cancel();
-}
+ReportDetailPanel::~ReportDetailPanel() = default;
 
 QLabel *ReportDetailPanel::addField(QFormLayout *form, const QString &name, const QString &label)
 {
@@ -187,34 +179,33 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
     m_content->show();
 
     m_title->setText(report.title.isEmpty() ? report.id : report.title);
-    m_statusIcon->setPixmap(ReportFormat::statusIcon(report.status).pixmap(24, 24));
-    m_statusIcon->setToolTip(ReportFormat::statusText(report.status));
-    m_fields[QStringLiteral("status")]->setText(ReportFormat::statusText(report.status));
+    m_statusIcon->setPixmap(ReportIcons::status(report.status).pixmap(24, 24));
+    m_statusIcon->setToolTip(Format::statusText(report.status));
+    m_fields[QStringLiteral("status")]->setText(Format::statusText(report.status));
     m_fields[QStringLiteral("type")]->setText(report.type);
-    m_fields[QStringLiteral("period")]->setText(ReportFormat::period(report.periodFrom, report.periodTo));
+    m_fields[QStringLiteral("period")]->setText(Format::period(report.periodFrom, report.periodTo));
     m_fields[QStringLiteral("filename")]->setText(report.filename);
-    m_fields[QStringLiteral("format")]->setText(ReportFormat::fileKind(report.mimeType));
+    m_fields[QStringLiteral("format")]->setText(Format::fileKind(report.mimeType));
     m_fields[QStringLiteral("size")]->setText(
-        report.fileSize >= 0 ? tr("%1 (%L2 bytes)").arg(ReportFormat::size(report.fileSize)).arg(report.fileSize)
+        report.fileSize >= 0 ? tr("%1 (%L2 bytes)").arg(Format::dataSize(report.fileSize)).arg(report.fileSize)
                              : QString());
-    m_fields[QStringLiteral("generated")]->setText(
-        report.generatedAt.isValid() ? ReportFormat::dateTime(report.generatedAt) : tr("not yet"));
-    m_fields[QStringLiteral("created")]->setText(ReportFormat::dateTime(report.createdAt));
+    m_fields[QStringLiteral("generated")]->setText(report.generatedAt.isValid() ? Format::dateTime(report.generatedAt)
+                                                                                : tr("not yet"));
+    m_fields[QStringLiteral("created")]->setText(Format::dateTime(report.createdAt));
     m_fields[QStringLiteral("available")]->setText(report.downloadAvailable ? tr("available") : tr("not available"));
     m_fields[QStringLiteral("id")]->setText(report.id);
     m_description->setText(report.description);
     m_description->setVisible(!report.description.isEmpty());
 
-    QString reason = ReportFormat::notDownloadableReason(report);
+    QString reason = Format::notDownloadableReason(report);
     if (!reason.isEmpty() && !report.isCompleted() && report.status != QLatin1String("failed"))
         reason += QLatin1Char(' ') + tr("The status is checked every %1 while this panel is open.")
-                                         .arg(ReportFormat::duration(qMax(1, m_poll.interval() / 1000)));
+                                         .arg(Format::duration(qMax(1, m_checkIntervalMs / 1000)));
     m_reason->setText(reason);
     m_reason->setVisible(!reason.isEmpty());
     if (other)
         m_expiry->hide();
     setSavedPath(report.id, savedPath);
-    updatePolling();
 }
 
 void ReportDetailPanel::clearReport()
@@ -223,16 +214,22 @@ void ReportDetailPanel::clearReport()
     m_savedPath.clear();
     m_content->hide();
     m_placeholder->show();
-    updatePolling();
 }
 
-void ReportDetailPanel::setTicket(const DownloadTicket &ticket)
+void ReportDetailPanel::setLinkExpiry(const QString &reportId, const QDateTime &expiresAt)
 {
-    if (!m_report || ticket.id != m_report->id || !ticket.expiresAt.isValid())
+    if (!m_report || reportId != m_report->id || !expiresAt.isValid())
         return;
     // The link itself is a secret of sorts: show when it expires, never the URL.
-    m_expiry->setText(tr("Download link valid until %1").arg(ReportFormat::dateTime(ticket.expiresAt)));
+    m_expiry->setText(tr("Download link valid until %1").arg(Format::dateTime(expiresAt)));
     m_expiry->show();
+}
+
+void ReportDetailPanel::setStatusCheckInterval(int ms)
+{
+    m_checkIntervalMs = ms;
+    if (m_report)
+        setReport(*m_report, m_savedPath);
 }
 
 void ReportDetailPanel::setSavedPath(const QString &reportId, const QString &path)
@@ -255,53 +252,6 @@ void ReportDetailPanel::updateActions()
     m_open->setEnabled(!m_savedPath.isEmpty());
     m_showInFolder->setEnabled(!m_savedPath.isEmpty());
     m_copyId->setEnabled(m_report.has_value());
-}
-
-void ReportDetailPanel::setPollInterval(int ms)
-{
-    m_poll.setInterval(ms);
-    updatePolling();
-}
-
-void ReportDetailPanel::showEvent(QShowEvent *event)
-{
-    QWidget::showEvent(event);
-    updatePolling();
-}
-
-void ReportDetailPanel::hideEvent(QHideEvent *event)
-{
-    QWidget::hideEvent(event);
-    updatePolling();
-}
-
-void ReportDetailPanel::updatePolling()
-{
-    // Only reports that can still change are polled, and only while someone looks: GetBill rate-limits reads.
-    const bool wanted =
-        m_report && !m_report->isCompleted() && m_report->status != QLatin1String("failed") && isVisible() && m_api;
-    if (wanted && !m_poll.isActive())
-        m_poll.start();
-    else if (!wanted)
-        m_poll.stop();
-}
-
-void ReportDetailPanel::pollNow()
-{
-    if (!m_report || !m_api || m_pollJob)
-        return;
-    ReportJob *job = m_api->fetchReport(m_report->id);
-    job->setParent(this);
-    m_pollJob = job;
-    connect(job, &Job::finished, this, [this, job] {
-        job->deleteLater();
-        // Polling is best effort: a failed poll is retried at the next tick, nothing to tell the user.
-        if (job->succeeded() && m_report && job->report().id == m_report->id) {
-            setReport(job->report(), m_savedPath);
-            emit reportUpdated(job->report());
-        }
-    });
-    job->start();
 }
 
 } // namespace getbill::gui

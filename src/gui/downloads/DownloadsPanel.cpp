@@ -72,7 +72,7 @@ DownloadsPanel::DownloadsPanel(DownloadQueue *queue, FileLauncher *launcher, QWi
     connect(cancelAction, &QAction::triggered, this, &DownloadsPanel::cancelCurrent);
     // Enter on a saved item opens it.
     connect(m_view, &QListView::activated, this, [this](const QModelIndex &index) {
-        if (static_cast<State>(index.data(DownloadQueue::StateRole).toInt()) == State::Done)
+        if (index.data(DownloadQueue::StateRole).value<State>() == State::Done)
             openCurrent();
     });
 
@@ -115,21 +115,21 @@ void DownloadsPanel::cancelCurrent()
 void DownloadsPanel::openCurrent()
 {
     const QModelIndex index = m_view->currentIndex();
-    if (static_cast<State>(index.data(DownloadQueue::StateRole).toInt()) == State::Done)
+    if (index.data(DownloadQueue::StateRole).value<State>() == State::Done)
         m_launcher->open(index.data(DownloadQueue::TargetPathRole).toString());
 }
 
 void DownloadsPanel::showCurrentInFolder()
 {
     const QModelIndex index = m_view->currentIndex();
-    if (static_cast<State>(index.data(DownloadQueue::StateRole).toInt()) == State::Done)
+    if (index.data(DownloadQueue::StateRole).value<State>() == State::Done)
         m_launcher->showInFolder(index.data(DownloadQueue::TargetPathRole).toString());
 }
 
 void DownloadsPanel::updateButtons()
 {
     const QModelIndex index = m_view->currentIndex();
-    const State state = static_cast<State>(index.data(DownloadQueue::StateRole).toInt());
+    const State state = index.data(DownloadQueue::StateRole).value<State>();
     m_cancel->setEnabled(index.isValid() && isActive(state));
     m_open->setEnabled(index.isValid() && state == State::Done);
     m_showInFolder->setEnabled(index.isValid() && state == State::Done);
@@ -140,7 +140,7 @@ void DownloadsPanel::updateSummary()
     int active = 0;
     int done = 0;
     for (int row = 0; row < m_queue->rowCount(); ++row) {
-        const State state = static_cast<State>(m_queue->index(row).data(DownloadQueue::StateRole).toInt());
+        const State state = m_queue->index(row).data(DownloadQueue::StateRole).value<State>();
         active += isActive(state) ? 1 : 0;
         done += state == State::Done ? 1 : 0;
     }

@@ -1,0 +1,123 @@
+#pragma once
+
+#include "ReportsView.h"
+
+#include <QMainWindow>
+#include <memory>
+
+class QDockWidget;
+class QLabel;
+class QProgressBar;
+class QTableView;
+
+namespace Ui {
+class MainWindow;
+}
+
+namespace getbill {
+class ApiClient;
+class ApiError;
+class DownloadController;
+class DownloadHistory;
+class Settings;
+} // namespace getbill
+
+namespace getbill::gui {
+
+class DialogSaveLocation;
+class DownloadsPanel;
+class DropOverlay;
+class FileLauncher;
+class MessageBar;
+class ReportDetailPanel;
+class ReportFilterModel;
+class ReportTableModel;
+class SaveLocationChooser;
+
+/// The application's window: the welcome page (sign in, or demo data), the reports page, the downloads panel,
+/// the message bar and the menus. It turns clicks, keys, drops, pastes and handed-over ids into requests to the
+/// DownloadController and renders what the controller, its queue and the ReportsView say; it owns none of the
+/// services (the Application passes them in) and never sees a network reply.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    MainWindow(ApiClient *api, DownloadController *downloads, Settings *settings, SaveLocationChooser *chooser,
+               FileLauncher *launcher, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// First run without an account: the choice between signing in and demo data.
+    void showWelcome();
+    /// The report list; loads it when it was never loaded.
+    void showReports();
+    bool isShowingWelcome() const;
+    /// "Demo data" in the title and status bar.
+    void setDemoMode(bool demo);
+    bool isDemoMode() const { return m_demo; }
+    /// What is already saved (the history the CLI shares), shown on the report rows.
+    void setHistory(DownloadHistory *history);
+    bool isLoading() const { return m_reports->isLoading(); }
+    /// Another account: the list is emptied and loads anew on showReports().
+    void clearReports();
+
+    ReportsView *reportsView() const { return m_reports; }
+    QStringList selectedReportIds() const { return m_reports->selectedReportIds(); }
+    ReportTableModel *reportModel() const { return m_reports->model(); }
+    ReportFilterModel *filterModel() const { return m_reports->filterModel(); }
+    QTableView *reportTable() const { return m_reports->table(); }
+    ReportDetailPanel *detailPanel() const { return m_reports->detailPanel(); }
+    DownloadsPanel *downloadsPanel() const { return m_downloads; }
+    MessageBar *messageBar() const { return m_messages; }
+    DropOverlay *dropOverlay() const { return m_overlay; }
+
+public slots:
+    void refresh();
+    /// Report ids from a drop, a paste, the command line or a second launch. Before an account is chosen they wait
+    /// for its list.
+    void openReportIds(const QStringList &ids);
+    /// Ids or links in free text (the clipboard, a second launch's arguments).
+    void openReportText(const QString &text);
+    void pasteReportIds();
+    void downloadSelected(bool chooseLocation);
+    void openSettings();
+
+signals:
+    void signInRequested();
+    void demoRequested();
+    /// The settings dialog was accepted: the Application re-applies API address and certificates.
+    void settingsChanged();
+    /// A report list finished loading (successfully or not).
+    void listLoaded(bool ok);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void connectDownloads();
+    void restoreWindowState();
+    void saveWindowState();
+    void download(const QStringList &ids, bool chooseLocation);
+    void onListLoadFailed(const ApiError &error);
+    void onDownloadFinished(int row);
+    void showNoIdFound(const QString &where);
+
+    std::unique_ptr<Ui::MainWindow> m_ui;
+    ApiClient *m_api;
+    DownloadController *m_controller;
+    Settings *m_settings;
+    SaveLocationChooser *m_chooser;
+    FileLauncher *m_launcher;
+    DialogSaveLocation *m_saveLocation;
+    ReportsView *m_reports;
+    DownloadsPanel *m_downloads;
+    QDockWidget *m_downloadsDock;
+    MessageBar *m_messages;
+    DropOverlay *m_overlay;
+    QProgressBar *m_busy;
+    QLabel *m_modeLabel;
+    bool m_demo = false;
+    QStringList m_idsWaitingForList;
+};
+
+} // namespace getbill::gui
