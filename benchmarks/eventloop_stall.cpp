@@ -10,7 +10,7 @@
 // that API instead (scripts/bench: getbill-sandbox as API, nginx over TLS as download host, one 1 GiB report), and
 // checks each saved file against --size BYTES when given. The last line is machine-readable: longest_stall_ms=X.
 
-#include "DemoSandbox.h"
+#include "DemoHost.h"
 #include "FileLauncher.h"
 #include "MainWindow.h"
 #include "SaveLocationChooser.h"
@@ -87,10 +87,10 @@ int main(int argc, char *argv[])
 
     QStringList ids = {QStringLiteral("report_large_256mb"), QStringLiteral("report_large_256mb_b"),
                        QStringLiteral("report_large_256mb_c")};
-    gui::DemoSandbox demo;
+    DemoHost demo;
     sandbox::SandboxServer inThread;
     QUrl apiUrl;
-    QString token = gui::DemoSandbox::token();
+    QString token = DemoHost::demoToken();
     auto addLarge = [&ids](sandbox::SandboxServer &server) {
         const sandbox::SandboxReport large = *server.report(ids[0]);
         server.addReport(largeCopy(large, ids[1]));

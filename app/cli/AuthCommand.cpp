@@ -1,15 +1,14 @@
 #include "AuthCommand.h"
 
+#include "ApiAddress.h"
 #include "Console.h"
-#include "ExitStatus.h"
 #include "api/ApiClient.h"
 #include "api/UrlPolicy.h"
 #include "auth/Account.h"
 #include "auth/CredentialCheck.h"
-#include "auth/KeychainSecretStore.h"
+#include "auth/TokenProvider.h"
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QIODevice>
 #ifdef Q_OS_UNIX
 #include <termios.h>
@@ -24,47 +23,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("getbill::cli::AuthCommand", text);
 }
 
-/// An account over the system keychain that owns its store.
-std::unique_ptr<Account> openAccount(const AuthContext &context)
-{
-    auto *store = new KeychainSecretStore();
-    auto account = std::make_unique<Account>(store, context.network);
-    store->setParent(account.get());
-    account->setApiUrl(context.apiUrl);
-    account->setTokenUrl(context.tokenUrl);
-    account->setOptions(context.options);
-    return account;
-}
-
-/// Runs the event loop until `call` has called its done(); the CLI's auth commands run before main()'s exec().
-template <typename Start>
-void waitFor(Start start)
-{
-    QEventLoop loop;
-    bool done = false;
-    start([&] {
-        done = true;
-        loop.quit();
-    });
-    if (!done)
-        loop.exec();
-}
-
-SecretStore::Result loadAccount(Account &account)
-{
-    SecretStore::Result result;
-    waitFor([&](auto done) {
-        account.load(&account, [&, done](const SecretStore::Result &r) {
-            result = r;
-            done();
-        });
-    });
-    return result;
-}
-
 /// Reads one secret from standard input: the first line, without its line break. On a terminal the characters
-/// are not echoed, so the secret does not stay on the screen.
-QString readSecret(AuthContext &context, const QString &prompt)
+/// are not echoed, so the secret does not stay on the screen. (A blocking read of stdin, not an event loop.)
+QString readSecret(const AuthContext &context, const QString &prompt)
 {
 #ifdef Q_OS_UNIX
     const bool terminal = ::isatty(STDIN_FILENO) == 1;
@@ -88,124 +49,67 @@ QString readSecret(AuthContext &context, const QString &prompt)
     return secret;
 }
 
-bool apiUrlAllowed(AuthContext &context)
-{
-    if (ApiClient::isAllowedBaseUrl(context.apiUrl))
-        return true;
-    context.console->error(tr("The API address %1 is not allowed: it must be an https:// address (plain http only "
-                              "for localhost), without query or fragment.")
-                               .arg(context.apiUrl.isValid() ? UrlPolicy::redacted(context.apiUrl) : QString()));
-    return false;
-}
-
-/// Tests `credential` against the API, then saves it. The shared path of set-token and set-client.
-int checkAndSave(AuthContext &context, const Credential &credential)
-{
-    if (!credential.isValid()) {
-        context.console->error(tr("Nothing was read from standard input. Pipe the secret in, for example: "
-                                  "printf '%s' \"$SECRET\" | getbill-reports-cli auth ..."));
-        return toInt(ExitStatus::Usage);
-    }
-    CredentialCheck check(context.network, context.options, context.apiUrl, context.tokenUrl, credential);
-    waitFor([&](auto done) {
-        QObject::connect(&check, &Job::finished, &check, done);
-        check.start();
-    });
-    if (!check.succeeded()) {
-        context.console->error(
-            tr("GetBill did not accept the credential, so it was not saved: %1").arg(check.error().detailedMessage()));
-        return toInt(exitStatusFor(check.error()));
-    }
-
-    const std::unique_ptr<Account> account = openAccount(context);
-    account->signIn(credential);
-    SecretStore::Result saved;
-    waitFor([&](auto done) {
-        account->save(account.get(), [&, done](const SecretStore::Result &r) {
-            saved = r;
-            done();
-        });
-    });
-    if (!saved.isOk()) {
-        context.console->error(tr("The credential works, but it could not be saved in the keychain: %1 For scripts "
-                                  "and CI, set GETBILL_TOKEN to an access token instead.")
-                                   .arg(saved.message));
-        return toInt(ExitStatus::LocalFile);
-    }
-    context.console->message(
-        tr("Signed in to %1 with %2; saved in the system keychain.")
-            .arg(UrlPolicy::redacted(context.apiUrl), credential.kind == Credential::Kind::ApiClient
-                                                          ? tr("the API client %1").arg(credential.clientId)
-                                                          : tr("an access token")));
-    return toInt(ExitStatus::Ok);
-}
-
-int status(AuthContext &context)
-{
-    const std::unique_ptr<Account> account = openAccount(context);
-    const SecretStore::Result loaded = loadAccount(*account);
-    Console &out = *context.console;
-    out.printLine(tr("API URL: %1").arg(UrlPolicy::redacted(context.apiUrl)));
-    if (account->isSignedIn()) {
-        out.printLine(account->kind() == Credential::Kind::ApiClient
-                          ? tr("Credential: API client (client id %1), token URL %2")
-                                .arg(account->clientId(), UrlPolicy::redacted(account->tokenUrl()))
-                          : tr("Credential: access token"));
-    } else {
-        out.printLine(tr("Credential: none saved"));
-    }
-    out.printLine(context.environmentToken.isEmpty() ? tr("GETBILL_TOKEN: not set")
-                                                     : tr("GETBILL_TOKEN: set (overrides the keychain)"));
-    out.printLine(loaded.isUnavailable() ? tr("Keychain: unavailable. %1").arg(loaded.message)
-                                         : tr("Keychain: available"));
-    if (!context.environmentToken.isEmpty() || account->isSignedIn())
-        return toInt(ExitStatus::Ok);
-    return toInt(loaded.isUnavailable() ? ExitStatus::LocalFile : ExitStatus::NotAuthenticated);
-}
-
-int clear(AuthContext &context)
-{
-    const std::unique_ptr<Account> account = openAccount(context);
-    SecretStore::Result removed;
-    waitFor([&](auto done) {
-        account->signOut(account.get(), [&, done](const SecretStore::Result &r) {
-            removed = r;
-            done();
-        });
-    });
-    if (!removed.isOk()) {
-        context.console->error(tr("The saved credential could not be removed: %1").arg(removed.message));
-        return toInt(ExitStatus::LocalFile);
-    }
-    context.console->message(
-        tr("Signed out of %1: no credential is saved for it any more.").arg(UrlPolicy::redacted(context.apiUrl)));
-    if (!context.environmentToken.isEmpty())
-        context.console->message(tr("GETBILL_TOKEN is still set and is used by the next commands."));
-    return toInt(ExitStatus::Ok);
-}
-
-QString authUsage()
+QString usageText()
 {
     return tr("Usage: getbill-reports-cli auth set-token | set-client --client-id ID | status | clear");
 }
 } // namespace
 
-int runAuthCommand(const QStringList &arguments, AuthContext &context)
+std::unique_ptr<Account> openAccount(const AuthContext &context)
 {
-    const QString sub = arguments.value(0);
-    const QStringList rest = arguments.mid(1);
-    if (sub.isEmpty()) {
-        context.console->error(authUsage());
-        return toInt(ExitStatus::Usage);
+    auto account = std::make_unique<Account>(context.store, context.network);
+    account->setApiUrl(context.apiUrl);
+    if (!context.tokenUrl.isEmpty())
+        account->setTokenUrl(ApiAddress::tokenUrl(context.apiUrl, context.tokenUrl));
+    account->setOptions(context.options);
+    return account;
+}
+
+AuthCommand::AuthCommand(AuthContext context, QStringList arguments, QObject *parent)
+    : CliCommand(nullptr, context.console, parent), m_context(std::move(context)), m_arguments(std::move(arguments))
+{}
+
+AuthCommand::~AuthCommand()
+{
+    cancelChildren(); // they refer to the account
+}
+
+void AuthCommand::finish(ExitStatus status, const QString &error)
+{
+    m_exit = status;
+    if (!error.isEmpty())
+        console()->error(error);
+    if (status == ExitStatus::Ok)
+        emitSuccess();
+    else
+        emitFailure(ApiError(ApiError::Kind::InvalidInput, error));
+}
+
+void AuthCommand::run()
+{
+    const QString sub = m_arguments.value(0);
+    const QStringList rest = m_arguments.mid(1);
+    m_account = openAccount(m_context);
+    if (sub == QLatin1String("status") && rest.isEmpty()) {
+        status();
+        return;
     }
-    if (sub == QLatin1String("status") && rest.isEmpty())
-        return status(context);
-    if (sub == QLatin1String("clear") && rest.isEmpty())
-        return clear(context);
-    if ((sub == QLatin1String("set-token") || sub == QLatin1String("set-client")) && !apiUrlAllowed(context))
-        return toInt(ExitStatus::Usage);
-    if (sub == QLatin1String("set-token") && rest.isEmpty())
-        return checkAndSave(context, Credential::token(readSecret(context, tr("Access token (not shown):"))));
+    if (sub == QLatin1String("clear") && rest.isEmpty()) {
+        clear();
+        return;
+    }
+    const bool setting = sub == QLatin1String("set-token") || sub == QLatin1String("set-client");
+    if (setting && !ApiClient::isAllowedBaseUrl(m_context.apiUrl)) {
+        finish(ExitStatus::Usage,
+               tr("The API address %1 is not allowed: it must be an https:// address (plain http only for "
+                  "localhost), without query or fragment.")
+                   .arg(m_context.apiUrl.isValid() ? UrlPolicy::redacted(m_context.apiUrl) : QString()));
+        return;
+    }
+    if (sub == QLatin1String("set-token") && rest.isEmpty()) {
+        checkAndSave(Credential::token(readSecret(m_context, tr("Access token (not shown):"))));
+        return;
+    }
     if (sub == QLatin1String("set-client")) {
         QString clientId;
         if (rest.size() == 2 && rest.at(0) == QLatin1String("--client-id"))
@@ -213,28 +117,119 @@ int runAuthCommand(const QStringList &arguments, AuthContext &context)
         else if (rest.size() == 1 && rest.at(0).startsWith(QLatin1String("--client-id=")))
             clientId = rest.at(0).mid(12);
         if (clientId.trimmed().isEmpty()) {
-            context.console->error(tr("auth set-client needs --client-id ID (the secret is read from standard input, "
-                                      "never from the command line)."));
-            return toInt(ExitStatus::Usage);
+            finish(ExitStatus::Usage, tr("auth set-client needs --client-id ID (the secret is read from standard "
+                                         "input, never from the command line)."));
+            return;
         }
-        return checkAndSave(
-            context, Credential::client(clientId.trimmed(), readSecret(context, tr("Client secret (not shown):"))));
+        checkAndSave(Credential::client(clientId.trimmed(), readSecret(m_context, tr("Client secret (not shown):"))));
+        return;
     }
-    context.console->error(authUsage());
-    return toInt(ExitStatus::Usage);
+    finish(ExitStatus::Usage, usageText());
 }
 
-std::unique_ptr<TokenProvider> resolveTokenProvider(AuthContext &context)
+void AuthCommand::checkAndSave(const Credential &credential)
 {
-    if (!context.environmentToken.isEmpty())
-        return std::make_unique<StaticToken>(context.environmentToken);
-    std::unique_ptr<Account> account = openAccount(context);
-    const SecretStore::Result loaded = loadAccount(*account);
-    if (loaded.isUnavailable())
-        context.console->error(tr("Cannot read the saved GetBill credential: %1").arg(loaded.message));
-    if (!account->isSignedIn())
-        return nullptr;
-    return account;
+    if (!credential.isValid()) {
+        finish(ExitStatus::Usage, tr("Nothing was read from standard input. Pipe the secret in, for example: "
+                                     "printf '%s' \"$SECRET\" | getbill-reports-cli auth ..."));
+        return;
+    }
+    // Secrets go to the token endpoint of the API's own origin unless GETBILL_TOKEN_URL says otherwise.
+    auto *check =
+        new CredentialCheck(m_context.network, m_context.options, m_context.apiUrl, m_account->tokenUrl(), credential);
+    runChild(check, [this, credential](CredentialCheck *done) {
+        if (!done->succeeded()) {
+            finish(exitStatusFor(done->error()), tr("GetBill did not accept the credential, so it was not saved: %1")
+                                                     .arg(done->error().detailedMessage()));
+            return;
+        }
+        m_account->signIn(credential);
+        runChild(m_account->save(), [this, credential](SecretJob *saved) {
+            if (!saved->result().isOk()) {
+                finish(ExitStatus::LocalFile, tr("The credential works, but it could not be saved in the keychain: "
+                                                 "%1 For scripts and CI, set GETBILL_TOKEN to an access token "
+                                                 "instead.")
+                                                  .arg(saved->result().message));
+                return;
+            }
+            console()->message(
+                tr("Signed in to %1 with %2; saved in the system keychain.")
+                    .arg(UrlPolicy::redacted(m_context.apiUrl), credential.kind == Credential::Kind::ApiClient
+                                                                    ? tr("the API client %1").arg(credential.clientId)
+                                                                    : tr("an access token")));
+            finish(ExitStatus::Ok);
+        });
+    });
+}
+
+void AuthCommand::status()
+{
+    runChild(m_account->load(), [this](SecretJob *loaded) {
+        const SecretStore::Result &result = loaded->result();
+        Console &out = *console();
+        out.printLine(tr("API URL: %1").arg(UrlPolicy::redacted(m_context.apiUrl)));
+        if (m_account->isSignedIn())
+            out.printLine(m_account->kind() == Credential::Kind::ApiClient
+                              ? tr("Credential: API client (client id %1), token URL %2")
+                                    .arg(m_account->clientId(), UrlPolicy::redacted(m_account->tokenUrl()))
+                              : tr("Credential: access token"));
+        else
+            out.printLine(tr("Credential: none saved"));
+        out.printLine(m_context.environmentToken.isEmpty() ? tr("GETBILL_TOKEN: not set")
+                                                           : tr("GETBILL_TOKEN: set (overrides the keychain)"));
+        out.printLine(result.isUnavailable() ? tr("Keychain: unavailable. %1").arg(result.message)
+                                             : tr("Keychain: available"));
+        if (!m_context.environmentToken.isEmpty() || m_account->isSignedIn())
+            finish(ExitStatus::Ok);
+        else
+            finish(result.isUnavailable() ? ExitStatus::LocalFile : ExitStatus::NotAuthenticated);
+    });
+}
+
+void AuthCommand::clear()
+{
+    runChild(m_account->signOut(), [this](SecretJob *removed) {
+        if (!removed->result().isOk()) {
+            finish(ExitStatus::LocalFile,
+                   tr("The saved credential could not be removed: %1").arg(removed->result().message));
+            return;
+        }
+        console()->message(
+            tr("Signed out of %1: no credential is saved for it any more.").arg(UrlPolicy::redacted(m_context.apiUrl)));
+        if (!m_context.environmentToken.isEmpty())
+            console()->message(tr("GETBILL_TOKEN is still set and is used by the next commands."));
+        finish(ExitStatus::Ok);
+    });
+}
+
+CredentialLoad::CredentialLoad(AuthContext context, QObject *parent) : Job(parent), m_context(std::move(context))
+{}
+
+CredentialLoad::~CredentialLoad()
+{
+    cancelChildren(); // they refer to the account
+}
+
+std::unique_ptr<TokenProvider> CredentialLoad::takeTokens()
+{
+    return std::move(m_tokens);
+}
+
+void CredentialLoad::run()
+{
+    if (!m_context.environmentToken.isEmpty()) {
+        m_tokens = std::make_unique<StaticToken>(m_context.environmentToken);
+        emitSuccess();
+        return;
+    }
+    m_account = openAccount(m_context);
+    runChild(m_account->load(), [this](SecretJob *loaded) {
+        if (loaded->result().isUnavailable())
+            m_context.console->error(tr("Cannot read the saved GetBill credential: %1").arg(loaded->result().message));
+        if (m_account->isSignedIn())
+            m_tokens = std::move(m_account);
+        emitSuccess();
+    });
 }
 
 } // namespace getbill::cli

@@ -11,6 +11,11 @@ namespace getbill::cli {
 CliCommand::CliCommand(ApiClient *api, Console *console, QObject *parent) : Job(parent), m_api(api), m_console(console)
 {}
 
+ExitStatus CliCommand::exitStatus() const
+{
+    return exitStatusFor(error());
+}
+
 void CliCommand::interrupt(int signalNumber)
 {
     Q_UNUSED(signalNumber)

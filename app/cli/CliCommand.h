@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ExitStatus.h"
 #include "Job.h"
 
 namespace getbill {
@@ -17,6 +18,9 @@ class CliCommand : public Job
     Q_OBJECT
 public:
     CliCommand(ApiClient *api, Console *console, QObject *parent = nullptr);
+
+    /// The process exit status once finished: the contract's mapping of error() (ExitStatus.h).
+    virtual ExitStatus exitStatus() const;
 
 public slots:
     /// SIGINT or SIGTERM: stop everything (running downloads discard their .part files) and end with Cancelled.

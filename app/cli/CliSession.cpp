@@ -1,126 +1,143 @@
 #include "CliSession.h"
 
-#include "CliEnvironment.h"
-#include "CliOptions.h"
+#include "ApiAddress.h"
 #include "Console.h"
+#include "DemoService.h"
 #include "DownloadCommand.h"
 #include "ListCommand.h"
 #include "ShowCommand.h"
 #include "api/ApiClient.h"
 #include "api/UrlPolicy.h"
 #include "auth/TokenProvider.h"
-#include "sandbox/SandboxServer.h"
 
 #include <QCoreApplication>
 #include <QDir>
 
 namespace getbill::cli {
 
-namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("getbill::cli::CliSession", text);
-}
-
-QUrl defaultTokenUrl()
-{
-    return QUrl(QStringLiteral("https://getbill.io/token"));
-}
-} // namespace
-
-CliSession::CliSession(QNetworkAccessManager *network, Console *console, QIODevice *input)
-    : m_network(network), m_console(console)
+CliSession::CliSession(QNetworkAccessManager *network, Console *console, QIODevice *input, SecretStore *store,
+                       DemoService *demo, CliOptions options, CliEnvironment environment, QObject *parent)
+    : Job(parent), m_network(network), m_console(console), m_demo(demo), m_options(std::move(options)),
+      m_environment(std::move(environment))
 {
     m_auth.network = network;
     m_auth.console = console;
     m_auth.input = input;
+    m_auth.store = store;
 }
 
 CliSession::~CliSession()
 {
-    // The client goes before the token it points to, and both before the sandbox they talk to.
+    // The command refers to the client, the client to the token: they go in that order.
+    cancelChildren();
     m_api.reset();
     m_tokens.reset();
-    m_sandbox.reset();
 }
 
-ExitStatus CliSession::configure(const CliEnvironment &environment)
+void CliSession::finish(ExitStatus status)
 {
-    if (environment.testRetryBaseMs) {
-        m_options.retry.baseDelay = std::chrono::milliseconds(*environment.testRetryBaseMs);
-        m_options.retry.maxDelay = std::chrono::milliseconds(*environment.testRetryBaseMs * 4);
+    m_exit = status;
+    if (status == ExitStatus::Ok)
+        emitSuccess();
+    else
+        emitFailure(ApiError(ApiError::Kind::InvalidInput, tr("The command failed.")));
+}
+
+ExitStatus CliSession::configure()
+{
+    if (m_environment.testRetryBaseMs) {
+        m_networkOptions.retry.baseDelay = std::chrono::milliseconds(*m_environment.testRetryBaseMs);
+        m_networkOptions.retry.maxDelay = std::chrono::milliseconds(*m_environment.testRetryBaseMs * 4);
     }
-    if (environment.testTimeoutMs)
-        m_options.transferTimeoutMs = *environment.testTimeoutMs;
-    if (!environment.caBundle.isEmpty()) {
+    if (m_environment.testTimeoutMs)
+        m_networkOptions.transferTimeoutMs = *m_environment.testTimeoutMs;
+    if (!m_environment.caBundle.isEmpty()) {
         QString why;
-        if (!m_options.addCaBundle(environment.caBundle, &why)) {
+        if (!m_networkOptions.addCaBundle(m_environment.caBundle, &why)) {
             m_console->error(tr("GETBILL_CA_BUNDLE: %1").arg(why));
             return ExitStatus::Usage;
         }
     }
-    m_auth.options = m_options;
-    m_auth.environmentToken = environment.token;
-    m_auth.tokenUrl = environment.tokenUrl.isEmpty() ? defaultTokenUrl() : QUrl(environment.tokenUrl);
+    m_auth.options = m_networkOptions;
+    m_auth.environmentToken = m_environment.token;
+    m_auth.tokenUrl = m_environment.tokenUrl;
+    // The account's key: the one API-address rule of the window and the CLI.
+    m_auth.apiUrl = ApiAddress::choose(m_options.apiUrl, m_environment.apiUrl);
     return ExitStatus::Ok;
 }
 
-ExitStatus CliSession::openApi(const CliOptions &options, const CliEnvironment &environment)
+void CliSession::run()
 {
-    QUrl baseUrl;
-    if (options.demo) {
-        m_sandbox = std::make_unique<sandbox::SandboxServer>();
-        if (!m_sandbox->start()) {
-            m_console->error(tr("The demo server could not start: %1").arg(m_sandbox->errorString()));
-            return ExitStatus::LocalFile;
-        }
-        baseUrl = m_sandbox->apiUrl();
-        m_tokens = std::make_unique<StaticToken>(sandbox::SandboxServer::demoToken());
-    } else {
-        const QString text = !options.apiUrl.isEmpty()       ? options.apiUrl
-                             : !environment.apiUrl.isEmpty() ? environment.apiUrl
-                                                             : ApiClient::defaultBaseUrl().toString();
-        baseUrl = QUrl(text, QUrl::StrictMode);
+    if (const ExitStatus status = configure(); status != ExitStatus::Ok) {
+        finish(status);
+        return;
     }
-
+    if (m_options.command == CliOptions::Command::Auth) {
+        runCommand(new AuthCommand(m_auth, m_options.authArguments));
+        return;
+    }
+    if (m_options.demo) {
+        QString why;
+        if (!m_demo || !m_demo->start(&why)) {
+            m_console->error(tr("The demo server could not start: %1").arg(why));
+            finish(ExitStatus::LocalFile);
+            return;
+        }
+        m_baseUrl = m_demo->apiUrl();
+        if (const ExitStatus status = openApi(std::make_unique<StaticToken>(m_demo->token())); status != ExitStatus::Ok)
+            finish(status);
+        else
+            runCommand(createCommand().release());
+        return;
+    }
+    m_baseUrl = m_auth.apiUrl;
     // The address is checked before the credential: a wrong --api-url is a usage error whether signed in or not.
-    // ApiClient owns the rule (https, or http on loopback; no query), so a probe asks it.
-    if (!ApiClient::isAllowedBaseUrl(baseUrl)) {
-        const QString shown = baseUrl.isValid() ? UrlPolicy::redacted(baseUrl) : tr("(not a valid address)");
+    if (!ApiClient::isAllowedBaseUrl(m_baseUrl)) {
+        const QString shown = m_baseUrl.isValid() ? UrlPolicy::redacted(m_baseUrl) : tr("(not a valid address)");
         m_console->error(tr("The API address %1 is not allowed: it must be an https:// address (plain http only for "
                             "localhost), without query or fragment.")
                              .arg(shown));
-        return ExitStatus::Usage;
+        finish(ExitStatus::Usage);
+        return;
     }
-    m_auth.apiUrl = baseUrl; // the keychain keeps one account per API URL
-    if (!m_tokens)
-        m_tokens = resolveTokenProvider(m_auth);
-    if (!m_tokens) {
-        m_console->error(notSignedInMessage());
-        return ExitStatus::NotAuthenticated;
-    }
-    m_api = std::make_unique<ApiClient>(m_network, m_tokens.get());
-    m_api->setBaseUrl(baseUrl);
-    m_api->setOptions(m_options);
-    return ExitStatus::Ok;
+    runChild(new CredentialLoad(m_auth), [this](CredentialLoad *loaded) {
+        std::unique_ptr<TokenProvider> tokens = loaded->takeTokens();
+        if (!tokens) {
+            m_console->error(notSignedInMessage());
+            finish(ExitStatus::NotAuthenticated);
+            return;
+        }
+        if (const ExitStatus status = openApi(std::move(tokens)); status != ExitStatus::Ok)
+            finish(status);
+        else
+            runCommand(createCommand().release());
+    });
 }
 
-std::unique_ptr<CliCommand> CliSession::createCommand(const CliOptions &options)
+ExitStatus CliSession::openApi(std::unique_ptr<TokenProvider> tokens)
 {
-    switch (options.command) {
+    m_tokens = std::move(tokens);
+    m_api = std::make_unique<ApiClient>(m_network, m_tokens.get());
+    m_api->setOptions(m_networkOptions);
+    return m_api->setBaseUrl(m_baseUrl) ? ExitStatus::Ok : ExitStatus::Usage;
+}
+
+std::unique_ptr<CliCommand> CliSession::createCommand()
+{
+    switch (m_options.command) {
     case CliOptions::Command::List:
-        return std::make_unique<ListCommand>(m_api.get(), m_console, options.type, options.json);
+        return std::make_unique<ListCommand>(m_api.get(), m_console, m_options.type, m_options.json);
     case CliOptions::Command::Show:
-        return std::make_unique<ShowCommand>(m_api.get(), m_console, options.ids.value(0), options.json);
+        return std::make_unique<ShowCommand>(m_api.get(), m_console, m_options.ids.value(0), m_options.json);
     case CliOptions::Command::Download: {
         DownloadCommand::Settings settings;
-        settings.ids = options.ids;
-        settings.jobs = options.jobs;
+        settings.ids = m_options.ids;
+        settings.jobs = m_options.jobs;
         settings.target =
-            options.outputFile.isEmpty()
-                ? DownloadTarget::folder(options.outputDir.isEmpty() ? QDir::currentPath() : options.outputDir,
-                                         options.overwrite)
-                : DownloadTarget::file(options.outputFile, options.overwrite);
+            m_options.outputFile.isEmpty()
+                ? DownloadTarget::folder(m_options.outputDir.isEmpty() ? QDir::currentPath() : m_options.outputDir,
+                                         m_options.overwrite)
+                : DownloadTarget::file(m_options.outputFile, m_options.overwrite);
         return std::make_unique<DownloadCommand>(m_api.get(), m_console, settings);
     }
     case CliOptions::Command::None:
@@ -130,6 +147,31 @@ std::unique_ptr<CliCommand> CliSession::createCommand(const CliOptions &options)
         break;
     }
     return nullptr;
+}
+
+void CliSession::runCommand(CliCommand *command)
+{
+    if (!command) {
+        finish(ExitStatus::Usage);
+        return;
+    }
+    m_command = command;
+    runChild(command, [this](CliCommand *done) {
+        m_command = nullptr;
+        finish(done->exitStatus());
+    });
+}
+
+void CliSession::interrupt(int signalNumber)
+{
+    if (isFinished())
+        return;
+    if (m_command) {
+        m_command->interrupt(signalNumber); // prints why, and ends with Cancelled: the handler above finishes
+        return;
+    }
+    m_exit = ExitStatus::Interrupted;
+    cancel();
 }
 
 } // namespace getbill::cli

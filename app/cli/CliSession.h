@@ -2,6 +2,8 @@
 
 #include "AuthCommand.h"
 #include "CliCommand.h"
+#include "CliEnvironment.h"
+#include "CliOptions.h"
 #include "ExitStatus.h"
 
 #include <memory>
@@ -11,49 +13,58 @@ class QNetworkAccessManager;
 
 namespace getbill {
 class ApiClient;
+class DemoService;
+class SecretStore;
 class TokenProvider;
-namespace sandbox {
-class SandboxServer;
-}
 } // namespace getbill
 
 namespace getbill::cli {
 
 class Console;
-struct CliEnvironment;
-struct CliOptions;
 
-/// The objects one run of the CLI talks through, built from the options and the environment in the order the
-/// contract checks them: network settings (CA bundle), then the API address (--demo sandbox, --api-url,
-/// GETBILL_API_URL), then the credential. Each step prints its own message and says how the run must end.
-class CliSession
+/// One run of the CLI, from parsed options to an exit status, as a job: network settings (CA bundle), then the API
+/// address (--demo, --api-url, GETBILL_API_URL), then the credential (GETBILL_TOKEN or the keychain, read without
+/// blocking), then the command (list, show, download, auth). Each step prints its own message and says how the
+/// run ends; main() only waits for finished() and returns exitStatus().
+class CliSession : public Job
 {
+    Q_OBJECT
 public:
-    /// Nothing is owned but what the session builds; `input` is standard input (secrets for `auth`).
-    CliSession(QNetworkAccessManager *network, Console *console, QIODevice *input);
-    ~CliSession();
+    /// Nothing is owned: `input` is standard input (secrets for `auth`), `store` the keychain, `demo` the embedded
+    /// GetBill look-alike for --demo (may be null: --demo then fails cleanly).
+    CliSession(QNetworkAccessManager *network, Console *console, QIODevice *input, SecretStore *store,
+               DemoService *demo, CliOptions options, CliEnvironment environment, QObject *parent = nullptr);
+    ~CliSession() override;
 
-    /// Timeouts, retries and extra CAs. ExitStatus::Usage when GETBILL_CA_BUNDLE is unusable.
-    ExitStatus configure(const CliEnvironment &environment);
-    /// For `auth ...` and the token resolution; valid after configure().
-    AuthContext &authContext() { return m_auth; }
-
-    /// The API client of a list/show/download run. Usage for a refused API URL, NotAuthenticated without a
-    /// credential.
-    ExitStatus openApi(const CliOptions &options, const CliEnvironment &environment);
+    ExitStatus exitStatus() const { return m_exit; }
     ApiClient *api() const { return m_api.get(); }
 
-    /// The command `options` asks for (list, show or download), ready to start; null for other commands.
-    std::unique_ptr<CliCommand> createCommand(const CliOptions &options);
+public slots:
+    /// SIGINT or SIGTERM: the running command stops (its downloads remove their partial files).
+    void interrupt(int signalNumber);
+
+protected:
+    void run() override;
 
 private:
+    ExitStatus configure();
+    ExitStatus openApi(std::unique_ptr<TokenProvider> tokens);
+    std::unique_ptr<CliCommand> createCommand();
+    void runCommand(CliCommand *command);
+    void finish(ExitStatus status);
+
     QNetworkAccessManager *m_network;
     Console *m_console;
-    NetworkOptions m_options;
+    DemoService *m_demo;
+    CliOptions m_options;
+    CliEnvironment m_environment;
+    NetworkOptions m_networkOptions;
     AuthContext m_auth;
-    std::unique_ptr<sandbox::SandboxServer> m_sandbox;
+    QUrl m_baseUrl;
     std::unique_ptr<TokenProvider> m_tokens;
     std::unique_ptr<ApiClient> m_api;
+    CliCommand *m_command = nullptr;
+    ExitStatus m_exit = ExitStatus::Ok;
 };
 
 } // namespace getbill::cli

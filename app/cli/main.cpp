@@ -1,20 +1,20 @@
-// getbill-reports-cli: builds the run's objects and wires them; the logic lives in the classes of app/cli.
-#include "AuthCommand.h"
+// getbill-reports-cli: parses the command line and runs one CliSession; the logic lives in the classes of app/cli.
 #include "CliEnvironment.h"
 #include "CliOptions.h"
 #include "CliSession.h"
 #include "Console.h"
-#include "ExitStatus.h"
+#include "DemoHost.h"
 #include "SignalWatcher.h"
+#include "auth/KeychainSecretStore.h"
 
 #include <QCoreApplication>
 #include <QFile>
 #include <QNetworkAccessManager>
-#include <cstdio>
 #ifdef Q_OS_UNIX
 #include <unistd.h>
 #endif
 
+using namespace getbill;
 using namespace getbill::cli;
 
 int main(int argc, char *argv[])
@@ -52,29 +52,16 @@ int main(int argc, char *argv[])
         return toInt(ExitStatus::Ok);
     }
 
-    const CliEnvironment environment = CliEnvironment::from(QProcessEnvironment::systemEnvironment());
     QNetworkAccessManager network;
-    CliSession session(&network, &console, &in);
-    if (const ExitStatus status = session.configure(environment); status != ExitStatus::Ok)
-        return toInt(status);
-    if (options->command == CliOptions::Command::Auth) {
-        // The account's key: the same API URL rule as openApi() (--api-url, GETBILL_API_URL, the default).
-        session.authContext().apiUrl =
-            QUrl(!options->apiUrl.isEmpty()      ? options->apiUrl
-                 : !environment.apiUrl.isEmpty() ? environment.apiUrl
-                                                 : QStringLiteral("https://getbill.io/external-api/v1"),
-                 QUrl::StrictMode);
-        return runAuthCommand(options->authArguments, session.authContext());
-    }
-    if (const ExitStatus status = session.openApi(*options, environment); status != ExitStatus::Ok)
-        return toInt(status);
-
-    const std::unique_ptr<CliCommand> command = session.createCommand(*options);
+    KeychainSecretStore keychain;
+    DemoHost demo;
+    CliSession session(&network, &console, &in, &keychain, &demo, *options,
+                       CliEnvironment::from(QProcessEnvironment::systemEnvironment()));
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::signalled, command.get(), &CliCommand::interrupt);
-    QObject::connect(command.get(), &getbill::Job::finished, &app,
-                     [&command] { QCoreApplication::exit(toInt(exitStatusFor(command->error()))); });
+    QObject::connect(&signalWatcher, &SignalWatcher::signalled, &session, &CliSession::interrupt);
+    QObject::connect(&session, &Job::finished, &app,
+                     [&session] { QCoreApplication::exit(toInt(session.exitStatus())); });
     // Queued: finished() must come once exec() runs, or the exit code would be lost.
-    QMetaObject::invokeMethod(command.get(), &CliCommand::start, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(&session, &CliSession::start, Qt::QueuedConnection);
     return app.exec();
 }

@@ -82,4 +82,19 @@ private:
     QList<QPointer<Job>> m_children;
 };
 
+/// The same wiring for an owner that is not a job (a window, a dialog, a command): `job` becomes a child of `owner`,
+/// `onFinished(job)` runs when it ends (in `owner`'s context), the job is deleted afterwards, and it is started.
+/// Destroying the owner destroys a job still running, which stops its work.
+template <typename J, typename Handler>
+J *startJob(QObject *owner, J *job, Handler onFinished)
+{
+    job->setParent(owner);
+    QObject::connect(job, &Job::finished, owner, [job, onFinished = std::move(onFinished)] {
+        onFinished(job);
+        job->deleteLater();
+    });
+    job->start();
+    return job;
+}
+
 } // namespace getbill

@@ -18,25 +18,26 @@ struct Outcome
     QByteArray secret;
 };
 
-std::shared_ptr<Outcome> readFrom(SecretStore &store, const QString &key, QObject *context)
+/// Starts a secret job owned by `context` and records how it ended.
+std::shared_ptr<Outcome> outcomeOf(SecretJob *job, QObject *context)
 {
     auto o = std::make_shared<Outcome>();
-    store.read(key, context, [o](const SecretStore::Result &r, const QByteArray &s) {
+    startJob(context, job, [o](SecretJob *done) {
         o->done = true;
-        o->result = r;
-        o->secret = s;
+        o->result = done->result();
+        o->secret = done->secret();
     });
     return o;
 }
 
+std::shared_ptr<Outcome> readFrom(SecretStore &store, const QString &key, QObject *context)
+{
+    return outcomeOf(store.read(key), context);
+}
+
 std::shared_ptr<Outcome> writeTo(SecretStore &store, const QString &key, const QByteArray &secret, QObject *context)
 {
-    auto o = std::make_shared<Outcome>();
-    store.write(key, secret, context, [o](const SecretStore::Result &r) {
-        o->done = true;
-        o->result = r;
-    });
-    return o;
+    return outcomeOf(store.write(key, secret), context);
 }
 } // namespace
 
@@ -77,7 +78,7 @@ void TestSecretStore::memoryRoundTrip()
     QCOMPARE(read->secret, QByteArray("secret-1"));
 
     bool removed = false;
-    store.remove(QStringLiteral("k"), this, [&](const SecretStore::Result &r) { removed = r.isOk(); });
+    startJob(this, store.remove(QStringLiteral("k")), [&](SecretJob *job) { removed = job->result().isOk(); });
     QTRY_VERIFY(removed);
     auto gone = readFrom(store, QStringLiteral("k"), this);
     QTRY_VERIFY(gone->done);
@@ -106,8 +107,8 @@ void TestSecretStore::noCallbackAfterContextIsGone()
     bool called = false;
     {
         QObject context;
-        store.read(QStringLiteral("k"), &context,
-                   [&](const SecretStore::Result &, const QByteArray &) { called = true; });
+        // The job belongs to the context: when the context goes, so does the job, and nothing is called.
+        startJob(&context, store.read(QStringLiteral("k")), [&](SecretJob *) { called = true; });
     }
     auto later = readFrom(store, QStringLiteral("k"), this);
     QTRY_VERIFY(later->done);
@@ -237,7 +238,7 @@ void TestSecretStore::accountSavesLoadsAndSignsOut()
     first.signIn(Credential::client(QStringLiteral("c1"), QStringLiteral("s1")));
     QCOMPARE(changed.size(), 1);
     bool done = false;
-    first.save(this, [&](const SecretStore::Result &r) { done = r.isOk(); });
+    startJob(this, first.save(), [&](SecretJob *job) { done = job->result().isOk(); });
     QTRY_VERIFY(done);
 
     // Another API's account does not see it, the same API's does.
@@ -245,8 +246,8 @@ void TestSecretStore::accountSavesLoadsAndSignsOut()
     other.setApiUrl(sandbox);
     SecretStore::Result result;
     done = false;
-    other.load(this, [&](const SecretStore::Result &r) {
-        result = r;
+    startJob(this, other.load(), [&](SecretJob *job) {
+        result = job->result();
         done = true;
     });
     QTRY_VERIFY(done);
@@ -256,8 +257,8 @@ void TestSecretStore::accountSavesLoadsAndSignsOut()
     Account again(&store, &network);
     again.setApiUrl(production);
     done = false;
-    again.load(this, [&](const SecretStore::Result &r) {
-        result = r;
+    startJob(this, again.load(), [&](SecretJob *job) {
+        result = job->result();
         done = true;
     });
     QTRY_VERIFY(done);
@@ -267,7 +268,7 @@ void TestSecretStore::accountSavesLoadsAndSignsOut()
 
     // Without a credential a token request says so (later, from the event loop).
     done = false;
-    again.signOut(this, [&](const SecretStore::Result &r) { done = r.isOk(); });
+    startJob(this, again.signOut(), [&](SecretJob *job) { done = job->result().isOk(); });
     QVERIFY(!again.isSignedIn());
     QTRY_VERIFY(done);
     QCOMPARE(store.count(), 0);

@@ -22,11 +22,12 @@ namespace {
 class LockedStore : public MemorySecretStore
 {
 public:
-    void write(const QString &, const QByteArray &, QObject *context, Callback callback) override
+protected:
+    void doWrite(SecretJob *job) override
     {
-        QTimer::singleShot(0, context, [callback] {
-            callback({Result::Status::Locked, QStringLiteral("The keychain is locked. Unlock it (for example in "
-                                                             "\"Passwords and Keys\") and try again.")});
+        QTimer::singleShot(0, job, [job] {
+            job->complete({Result::Status::Locked, QStringLiteral("The keychain is locked. Unlock it (for example in "
+                                                                  "\"Passwords and Keys\") and try again.")});
         });
     }
 };

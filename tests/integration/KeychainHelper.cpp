@@ -61,37 +61,40 @@ int main(int argc, char *argv[])
         QFile in;
         in.open(stdin, QIODevice::ReadOnly);
         account.signIn(Credential::token(QString::fromUtf8(in.readAll()).trimmed()));
-        account.save(&app, [&](const SecretStore::Result &result) {
+        startJob(&app, account.save(), [&](SecretJob *saved) {
+            const SecretStore::Result result = saved->result();
             if (!result.isUnavailable()) {
                 finish(result, {});
                 return;
             }
             // What the UI offers: keep it in memory for this session. It must work, and write nothing.
             account.useSessionOnlyStore();
-            account.save(&app, [&, result](const SecretStore::Result &session) {
-                finish(result, session.isOk() && account.isSignedIn() && account.isSessionOnly()
+            startJob(&app, account.save(), [&, result](SecretJob *session) {
+                finish(result, session->result().isOk() && account.isSignedIn() && account.isSessionOnly()
                                    ? QStringLiteral(" session=ok")
                                    : QStringLiteral(" session=failed"));
             });
         });
     } else if (command == QLatin1String("read")) {
-        account.load(&app, [&](const SecretStore::Result &result) {
+        startJob(&app, account.load(), [&](SecretJob *loaded) {
+            const SecretStore::Result result = loaded->result();
             QString extra;
             if (result.isOk()) {
                 extra = QStringLiteral(" kind=%1 client=%2")
                             .arg(Credential::kindName(account.kind()).replace(u' ', u'_'), account.clientId());
                 // The hash of the stored form is enough to compare; the secret itself is never printed.
-                keychain.read(account.storeKey(), &app, [&, extra](const SecretStore::Result &, const QByteArray &s) {
+                startJob(&app, keychain.read(account.storeKey()), [&, result, extra](SecretJob *read) {
                     finish(result,
                            extra + QStringLiteral(" sha256=") +
-                               QString::fromLatin1(QCryptographicHash::hash(s, QCryptographicHash::Sha256).toHex()));
+                               QString::fromLatin1(
+                                   QCryptographicHash::hash(read->secret(), QCryptographicHash::Sha256).toHex()));
                 });
                 return;
             }
             finish(result, extra);
         });
     } else if (command == QLatin1String("clear")) {
-        account.signOut(&app, [&](const SecretStore::Result &result) { finish(result, {}); });
+        startJob(&app, account.signOut(), [&](SecretJob *removed) { finish(removed->result(), {}); });
     } else {
         return 2;
     }

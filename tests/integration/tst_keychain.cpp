@@ -146,8 +146,8 @@ void TestKeychain::roundTripInProcess()
     const QString key = SecretStore::keyFor(QUrl(uniqueApiUrl()));
     SecretStore::Result written;
     bool done = false;
-    store.write(key, "round-trip-secret", this, [&](const SecretStore::Result &r) {
-        written = r;
+    startJob(this, store.write(key, "round-trip-secret"), [&](SecretJob *job) {
+        written = job->result();
         done = true;
     });
     QTRY_VERIFY_WITH_TIMEOUT(done, 30'000);
@@ -156,9 +156,9 @@ void TestKeychain::roundTripInProcess()
     done = false;
     QByteArray secret;
     SecretStore::Result read;
-    store.read(key, this, [&](const SecretStore::Result &r, const QByteArray &s) {
-        read = r;
-        secret = s;
+    startJob(this, store.read(key), [&](SecretJob *job) {
+        read = job->result();
+        secret = job->secret();
         done = true;
     });
     QTRY_VERIFY_WITH_TIMEOUT(done, 30'000);
@@ -166,8 +166,8 @@ void TestKeychain::roundTripInProcess()
     QCOMPARE(secret, QByteArray("round-trip-secret"));
 
     done = false;
-    store.remove(key, this, [&](const SecretStore::Result &r) {
-        written = r;
+    startJob(this, store.remove(key), [&](SecretJob *job) {
+        written = job->result();
         done = true;
     });
     QTRY_VERIFY_WITH_TIMEOUT(done, 30'000);
@@ -175,8 +175,8 @@ void TestKeychain::roundTripInProcess()
 
     // Gone, and the store (probed behind the scenes) says "nothing saved", not "locked".
     done = false;
-    store.read(key, this, [&](const SecretStore::Result &r, const QByteArray &) {
-        read = r;
+    startJob(this, store.read(key), [&](SecretJob *job) {
+        read = job->result();
         done = true;
     });
     QTRY_VERIFY_WITH_TIMEOUT(done, 30'000);
@@ -197,8 +197,8 @@ void TestKeychain::savedCredentialSurvivesARestartAndSignOutRemovesIt()
     account.signIn(credential);
     bool done = false;
     SecretStore::Result saved;
-    account.save(this, [&](const SecretStore::Result &r) {
-        saved = r;
+    startJob(this, account.save(), [&](SecretJob *job) {
+        saved = job->result();
         done = true;
     });
     QTRY_VERIFY_WITH_TIMEOUT(done, 30'000);
@@ -220,8 +220,8 @@ void TestKeychain::savedCredentialSurvivesARestartAndSignOutRemovesIt()
 
     // Sign out: gone from memory, the keychain, and the next process.
     done = false;
-    account.signOut(this, [&](const SecretStore::Result &r) {
-        saved = r;
+    startJob(this, account.signOut(), [&](SecretJob *job) {
+        saved = job->result();
         done = true;
     });
     QTRY_VERIFY_WITH_TIMEOUT(done, 30'000);

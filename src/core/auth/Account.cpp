@@ -1,5 +1,6 @@
 #include "auth/Account.h"
 
+#include "ApiAddress.h"
 #include "api/ApiClient.h"
 #include "auth/ClientCredentials.h"
 #include "auth/MemorySecretStore.h"
@@ -36,9 +37,7 @@ QUrl Account::tokenUrl() const
 
 QUrl Account::tokenUrlFor(const QUrl &apiUrl)
 {
-    QUrl url = apiUrl.adjusted(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment);
-    url.setPath(QStringLiteral("/token"));
-    return url;
+    return ApiAddress::tokenUrl(apiUrl);
 }
 
 void Account::setOptions(const NetworkOptions &options)
@@ -61,27 +60,29 @@ bool Account::isSessionOnly() const
     return !m_store->isPersistent();
 }
 
-void Account::load(QObject *context, SecretStore::Callback callback)
+SecretJob *Account::load()
 {
-    const QUrl apiUrl = m_apiUrl;
-    m_store->read(storeKey(), context, [this, apiUrl, callback](const SecretStore::Result &result, QByteArray secret) {
-        if (apiUrl == m_apiUrl) {
-            if (result.isOk()) {
-                const std::optional<Credential> credential = Credential::fromSecret(secret);
-                secret.fill('\0');
-                if (!credential) {
-                    callback({SecretStore::Result::Status::Failed,
-                              QCoreApplication::translate("getbill::Account",
-                                                          "The keychain item of this account is not readable by "
-                                                          "this version. Sign in again.")});
-                    return;
+    const QString key = storeKey();
+    return new SecretJob(key, {}, [this, key, apiUrl = m_apiUrl](SecretJob *job) {
+        job->then(m_store->read(key), [this, job, apiUrl](SecretJob *read) {
+            SecretStore::Result result = read->result();
+            // The account moved to another API meanwhile: that answer is not this account's any more.
+            if (apiUrl == m_apiUrl) {
+                if (result.isOk()) {
+                    const std::optional<Credential> credential = Credential::fromSecret(read->secret());
+                    if (credential)
+                        setCredential(*credential);
+                    else
+                        result = {SecretStore::Result::Status::Failed,
+                                  QCoreApplication::translate("getbill::Account",
+                                                              "The keychain item of this account is not readable "
+                                                              "by this version. Sign in again.")};
+                } else if (result.status == SecretStore::Result::Status::NotFound) {
+                    setCredential({});
                 }
-                setCredential(*credential);
-            } else if (result.status == SecretStore::Result::Status::NotFound) {
-                setCredential({});
             }
-        }
-        callback(result);
+            job->complete(result);
+        });
     });
 }
 
@@ -90,24 +91,23 @@ void Account::signIn(const Credential &credential)
     setCredential(credential);
 }
 
-void Account::save(QObject *context, SecretStore::Callback callback)
+SecretJob *Account::save()
 {
     if (!m_credential.isValid()) {
-        QTimer::singleShot(0, context, [callback] {
-            callback({SecretStore::Result::Status::Failed,
-                      QCoreApplication::translate("getbill::Account", "Nothing to save: not signed in.")});
+        return new SecretJob(storeKey(), {}, [](SecretJob *job) {
+            QTimer::singleShot(0, job, [job] {
+                job->complete({SecretStore::Result::Status::Failed,
+                               QCoreApplication::translate("getbill::Account", "Nothing to save: not signed in.")});
+            });
         });
-        return;
     }
-    QByteArray secret = m_credential.toSecret();
-    m_store->write(storeKey(), secret, context, callback);
-    secret.fill('\0');
+    return m_store->write(storeKey(), m_credential.toSecret());
 }
 
-void Account::signOut(QObject *context, SecretStore::Callback callback)
+SecretJob *Account::signOut()
 {
     setCredential({});
-    m_store->remove(storeKey(), context, callback);
+    return m_store->remove(storeKey());
 }
 
 QDateTime Account::tokenExpiry() const

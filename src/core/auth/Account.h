@@ -46,15 +46,15 @@ public:
     void useSessionOnlyStore();
     bool isSessionOnly() const;
 
-    /// Reads the credential from the store. Ok: signed in. NotFound: signed out, nothing wrong. Otherwise the
-    /// store is unavailable (the Result says why) and the account stays as it was.
-    void load(QObject *context, SecretStore::Callback callback);
+    /// Reads the credential from the store (a job, not started). Ok: signed in. NotFound: signed out, nothing
+    /// wrong. Otherwise the store is unavailable (the result says why) and the account stays as it was.
+    SecretJob *load();
     /// Uses `credential` from now on (memory only until save()).
     void signIn(const Credential &credential);
     /// Writes the current credential to the store.
-    void save(QObject *context, SecretStore::Callback callback);
+    SecretJob *save();
     /// Forgets the credential in memory and removes it from the store.
-    void signOut(QObject *context, SecretStore::Callback callback);
+    SecretJob *signOut();
 
     bool isSignedIn() const { return m_provider != nullptr; }
     Credential::Kind kind() const { return m_credential.kind; }

@@ -123,79 +123,75 @@ SecretStore::Result KeychainSecretStore::resultFor(QKeychain::Error error, const
                                     .arg(what, detail.isEmpty() ? tr("unknown error") : detail));
 }
 
-void KeychainSecretStore::read(const QString &key, QObject *context, ReadCallback callback)
+void KeychainSecretStore::runKeychain(QKeychain::Job *keychainJob, SecretJob *job,
+                                      std::function<void(QKeychain::Job *)> done) const
 {
     // Never the insecure fallback of QtKeychain: it would write the secret to a plaintext settings file.
-    auto *job = new QKeychain::ReadPasswordJob(m_service);
-    job->setAutoDelete(true);
-    job->setKey(key);
+    keychainJob->setAutoDelete(true);
+    keychainJob->setKey(job->key());
+    connect(keychainJob, &QKeychain::Job::finished, job, std::move(done));
+    keychainJob->start();
+}
+
+void KeychainSecretStore::doRead(SecretJob *job)
+{
     QPointer<KeychainSecretStore> self(this);
-    connect(job, &QKeychain::Job::finished, context, [self, context, callback](QKeychain::Job *j) {
-        auto *readJob = static_cast<QKeychain::ReadPasswordJob *>(j);
+    runKeychain(new QKeychain::ReadPasswordJob(m_service), job, [self, job](QKeychain::Job *j) {
         if (j->error() == QKeychain::NoError) {
-            callback(Result{}, readJob->binaryData());
+            job->complete(Result{}, static_cast<QKeychain::ReadPasswordJob *>(j)->binaryData());
             return;
         }
         const Result result = resultFor(j->error(), j->errorString(), Operation::Read,
                                         j->error() == QKeychain::EntryNotFound ? Bus::Unknown : probeBus());
         if (result.status != Status::NotFound || !self) {
-            callback(result, {});
+            job->complete(result);
             return;
         }
         // "Not found" from a locked keyring looks the same as "nothing saved": only a working probe tells them
         // apart.
-        self->probe(context,
-                    [callback, result](const Result &probed) { callback(probed.isOk() ? result : probed, {}); });
+        job->then(self->probe(), [job, result](SecretJob *probed) {
+            job->complete(probed->result().isOk() ? result : probed->result());
+        });
     });
-    job->start();
 }
 
-void KeychainSecretStore::write(const QString &key, const QByteArray &secret, QObject *context, Callback callback)
+void KeychainSecretStore::doWrite(SecretJob *job)
 {
-    auto *job = new QKeychain::WritePasswordJob(m_service);
-    job->setAutoDelete(true);
-    job->setKey(key);
-    job->setBinaryData(secret);
-    connect(job, &QKeychain::Job::finished, context, [callback](QKeychain::Job *j) {
-        callback(resultFor(j->error(), j->errorString(), Operation::Write,
-                           j->error() == QKeychain::NoError ? Bus::Unknown : probeBus()));
+    auto *write = new QKeychain::WritePasswordJob(m_service);
+    write->setBinaryData(job->secret());
+    runKeychain(write, job, [job](QKeychain::Job *j) {
+        job->complete(resultFor(j->error(), j->errorString(), Operation::Write,
+                                j->error() == QKeychain::NoError ? Bus::Unknown : probeBus()));
     });
-    job->start();
 }
 
-void KeychainSecretStore::remove(const QString &key, QObject *context, Callback callback)
+void KeychainSecretStore::doRemove(SecretJob *job)
 {
-    auto *job = new QKeychain::DeletePasswordJob(m_service);
-    job->setAutoDelete(true);
-    job->setKey(key);
-    connect(job, &QKeychain::Job::finished, context, [callback](QKeychain::Job *j) {
-        callback(resultFor(j->error(), j->errorString(), Operation::Remove,
-                           j->error() == QKeychain::NoError ? Bus::Unknown : probeBus()));
+    runKeychain(new QKeychain::DeletePasswordJob(m_service), job, [job](QKeychain::Job *j) {
+        job->complete(resultFor(j->error(), j->errorString(), Operation::Remove,
+                                j->error() == QKeychain::NoError ? Bus::Unknown : probeBus()));
     });
-    job->start();
 }
 
-void KeychainSecretStore::probe(QObject *context, Callback callback)
+SecretJob *KeychainSecretStore::probe()
 {
     // A random key and value: two processes probing at once must not see each other's item.
     const QString key = QLatin1String("probe:") + QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QByteArray value = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-    write(key, value, context, [this, key, value, context, callback](const Result &written) {
-        if (!written.isOk()) {
-            callback(written);
-            return;
-        }
-        auto *job = new QKeychain::ReadPasswordJob(m_service);
-        job->setAutoDelete(true);
-        job->setKey(key);
-        connect(job, &QKeychain::Job::finished, context, [this, key, value, context, callback](QKeychain::Job *j) {
-            const bool same =
-                j->error() == QKeychain::NoError && static_cast<QKeychain::ReadPasswordJob *>(j)->binaryData() == value;
-            // Written but not readable back: the collection is locked for reading.
-            const Result readBack = same ? Result{} : locked();
-            remove(key, context, [callback, readBack](const Result &) { callback(readBack); });
+    return new SecretJob(key, value, [this, key, value](SecretJob *probe) {
+        probe->then(write(key, value), [this, key, value, probe](SecretJob *written) {
+            if (!written->result().isOk()) {
+                probe->complete(written->result());
+                return;
+            }
+            runKeychain(new QKeychain::ReadPasswordJob(m_service), probe, [this, key, value, probe](QKeychain::Job *j) {
+                const bool same = j->error() == QKeychain::NoError &&
+                                  static_cast<QKeychain::ReadPasswordJob *>(j)->binaryData() == value;
+                // Written but not readable back: the collection is locked for reading.
+                const Result readBack = same ? Result{} : locked();
+                probe->then(remove(key), [probe, readBack](SecretJob *) { probe->complete(readBack); });
+            });
         });
-        job->start();
     });
 }
 

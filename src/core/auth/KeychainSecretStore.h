@@ -19,16 +19,13 @@ public:
     /// `service` other than the default is for tests that must not touch a developer's real items.
     explicit KeychainSecretStore(QString service = defaultServiceName(), QObject *parent = nullptr);
 
-    void read(const QString &key, QObject *context, ReadCallback callback) override;
-    void write(const QString &key, const QByteArray &secret, QObject *context, Callback callback) override;
-    void remove(const QString &key, QObject *context, Callback callback) override;
     bool isPersistent() const override { return true; }
     QString description() const override;
     QString serviceName() const { return m_service; }
 
     /// Checks that the keychain can store and return a secret (write, read back, delete a probe item). A locked
     /// Secret Service answers "not found" to reads, so a read's NotFound only means "nothing saved" once this passed.
-    void probe(QObject *context, Callback callback);
+    SecretJob *probe();
 
     /// What the session bus offers, to tell "no D-Bus" from "no Secret Service" when QtKeychain only says "error".
     enum class Bus
@@ -50,8 +47,14 @@ public:
     /// answers (AccessDeniedByUser from a prompt the user cancelled) cannot be provoked in a headless test.
     static Result resultFor(QKeychain::Error error, const QString &detail, Operation operation, Bus bus);
 
+protected:
+    void doRead(SecretJob *job) override;
+    void doWrite(SecretJob *job) override;
+    void doRemove(SecretJob *job) override;
+
 private:
-    void probeStep(int step, QObject *context, Callback callback);
+    /// Runs one QtKeychain job for `job` and hands its answer to `done` (in `job`'s context).
+    void runKeychain(QKeychain::Job *keychainJob, SecretJob *job, std::function<void(QKeychain::Job *)> done) const;
 
     QString m_service;
 };

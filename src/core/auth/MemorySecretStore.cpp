@@ -15,9 +15,9 @@ MemorySecretStore::~MemorySecretStore()
         secret.fill('\0');
 }
 
-void MemorySecretStore::read(const QString &key, QObject *context, ReadCallback callback)
+void MemorySecretStore::doRead(SecretJob *job)
 {
-    const auto it = m_secrets.constFind(key);
+    const auto it = m_secrets.constFind(job->key());
     Result result;
     QByteArray secret;
     if (it == m_secrets.cend()) {
@@ -27,24 +27,24 @@ void MemorySecretStore::read(const QString &key, QObject *context, ReadCallback 
     } else {
         secret = *it;
     }
-    // Later, as every store does: callers must not depend on the callback running inside read().
-    QTimer::singleShot(0, context, [result, secret, callback = std::move(callback)] { callback(result, secret); });
+    // Later, as every store does: callers must not depend on the job ending inside start().
+    QTimer::singleShot(0, job, [job, result, secret] { job->complete(result, secret); });
 }
 
-void MemorySecretStore::write(const QString &key, const QByteArray &secret, QObject *context, Callback callback)
+void MemorySecretStore::doWrite(SecretJob *job)
 {
-    m_secrets.insert(key, secret);
-    QTimer::singleShot(0, context, [callback = std::move(callback)] { callback(Result{}); });
+    m_secrets.insert(job->key(), job->secret());
+    QTimer::singleShot(0, job, [job] { job->complete(Result{}); });
 }
 
-void MemorySecretStore::remove(const QString &key, QObject *context, Callback callback)
+void MemorySecretStore::doRemove(SecretJob *job)
 {
-    auto it = m_secrets.find(key);
+    auto it = m_secrets.find(job->key());
     if (it != m_secrets.end()) {
         it->fill('\0');
         m_secrets.erase(it);
     }
-    QTimer::singleShot(0, context, [callback = std::move(callback)] { callback(Result{}); });
+    QTimer::singleShot(0, job, [job] { job->complete(Result{}); });
 }
 
 QString MemorySecretStore::description() const

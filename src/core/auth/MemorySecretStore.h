@@ -15,13 +15,15 @@ public:
     explicit MemorySecretStore(QObject *parent = nullptr);
     ~MemorySecretStore() override;
 
-    void read(const QString &key, QObject *context, ReadCallback callback) override;
-    void write(const QString &key, const QByteArray &secret, QObject *context, Callback callback) override;
-    void remove(const QString &key, QObject *context, Callback callback) override;
     bool isPersistent() const override { return false; }
     QString description() const override;
 
     int count() const { return int(m_secrets.size()); }
+
+protected:
+    void doRead(SecretJob *job) override;
+    void doWrite(SecretJob *job) override;
+    void doRemove(SecretJob *job) override;
 
 private:
     QHash<QString, QByteArray> m_secrets;

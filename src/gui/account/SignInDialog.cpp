@@ -112,15 +112,12 @@ void SignInDialog::testAndSave()
     m_pending = credential;
     m_pendingUrl = url;
     setBusy(true);
-    m_check = new CredentialCheck(m_account->network(), m_account->options(), url, tokenUrl, credential, this);
-    connect(m_check, &Job::finished, this, &SignInDialog::onCheckFinished);
-    m_check->start();
+    m_check = startJob(this, new CredentialCheck(m_account->network(), m_account->options(), url, tokenUrl, credential),
+                       [this](CredentialCheck *check) { onCheckFinished(check); });
 }
 
-void SignInDialog::onCheckFinished()
+void SignInDialog::onCheckFinished(CredentialCheck *check)
 {
-    CredentialCheck *check = m_check;
-    check->deleteLater();
     if (!check->succeeded()) {
         setBusy(false);
         m_pending = {};
@@ -133,7 +130,8 @@ void SignInDialog::onCheckFinished()
     if (m_api)
         m_api->setBaseUrl(m_account->apiUrl());
     m_account->signIn(m_pending);
-    m_account->save(this, [this](const SecretStore::Result &result) {
+    startJob(this, m_account->save(), [this](SecretJob *job) {
+        const SecretStore::Result &result = job->result();
         setBusy(false);
         if (result.isOk()) {
             saved(false);
@@ -164,11 +162,11 @@ void SignInDialog::keepForSessionOnly()
         return;
     m_account->useSessionOnlyStore();
     m_account->signIn(m_pending);
-    m_account->save(this, [this](const SecretStore::Result &result) {
-        if (result.isOk())
+    startJob(this, m_account->save(), [this](SecretJob *job) {
+        if (job->result().isOk())
             saved(true);
         else
-            showError(result.message);
+            showError(job->result().message);
     });
 }
 
@@ -176,7 +174,8 @@ void SignInDialog::signOut()
 {
     showError({});
     m_expiry = {};
-    m_account->signOut(this, [this](const SecretStore::Result &result) {
+    startJob(this, m_account->signOut(), [this](SecretJob *job) {
+        const SecretStore::Result &result = job->result();
         updateStatus();
         if (!result.isOk()) {
             showError(tr("Signed out for now, but the saved credential could not be removed. %1").arg(result.message));

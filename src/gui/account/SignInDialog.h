@@ -38,7 +38,7 @@ signals:
 
 private:
     void testAndSave();
-    void onCheckFinished();
+    void onCheckFinished(CredentialCheck *check);
     void saved(bool sessionOnly);
     void keepForSessionOnly();
     void signOut();

@@ -34,6 +34,8 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
     m_ui->detailArea->setWidget(m_detail);
     m_ui->splitter->setStretchFactor(0, 3);
     m_ui->splitter->setStretchFactor(1, 1);
+    // The panel's own minimum, in the user's font; the list takes the rest.
+    m_ui->splitter->setSizes({3 * m_detail->minimumSizeHint().width(), m_detail->minimumSizeHint().width() + 40});
     m_detail->setStatusCheckInterval(m_watcher->interval());
     setupTable();
 

@@ -1,15 +1,15 @@
-#include "DemoSandbox.h"
+#include "DemoHost.h"
 
 #include "sandbox/SandboxServer.h"
 
-namespace getbill::gui {
+namespace getbill {
 
-DemoSandbox::DemoSandbox(QObject *parent) : QObject(parent)
+DemoHost::DemoHost(QObject *parent) : QObject(parent)
 {
-    m_thread.setObjectName(QStringLiteral("DemoSandbox"));
+    m_thread.setObjectName(QStringLiteral("DemoHost"));
 }
 
-DemoSandbox::~DemoSandbox()
+DemoHost::~DemoHost()
 {
     if (m_server) {
         // The server's sockets belong to its thread: delete it there, then stop the thread.
@@ -21,12 +21,17 @@ DemoSandbox::~DemoSandbox()
     m_thread.wait();
 }
 
-QString DemoSandbox::token()
+QString DemoHost::token() const
+{
+    return demoToken();
+}
+
+QString DemoHost::demoToken()
 {
     return sandbox::SandboxServer::demoToken();
 }
 
-bool DemoSandbox::start(QString *error)
+bool DemoHost::start(QString *error)
 {
     if (m_server)
         return true;
@@ -58,7 +63,7 @@ bool DemoSandbox::start(QString *error)
     return true;
 }
 
-void DemoSandbox::run(const std::function<void(sandbox::SandboxServer &)> &work)
+void DemoHost::run(const std::function<void(sandbox::SandboxServer &)> &work)
 {
     if (!m_server)
         return;
@@ -66,4 +71,4 @@ void DemoSandbox::run(const std::function<void(sandbox::SandboxServer &)> &work)
         m_server, [this, &work] { work(*m_server); }, Qt::BlockingQueuedConnection);
 }
 
-} // namespace getbill::gui
+} // namespace getbill

@@ -1,0 +1,273 @@
+#include "Application.h"
+
+#include "ApiAddress.h"
+#include "DemoService.h"
+#include "FileLauncher.h"
+#include "MainWindow.h"
+#include "MessageBar.h"
+#include "ReportLink.h"
+#include "SaveLocationChooser.h"
+#include "Settings.h"
+#include "SignInDialog.h"
+#include "SingleInstance.h"
+#include "api/ApiClient.h"
+#include "api/UrlPolicy.h"
+#include "auth/Account.h"
+#include "auth/KeychainSecretStore.h"
+#include "auth/TokenProvider.h"
+#include "download/DownloadController.h"
+#include "download/DownloadHistory.h"
+#include "download/DownloadQueue.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QNetworkAccessManager>
+#include <QSettings>
+#include <cstdio>
+
+namespace getbill::gui {
+
+Application::Options Application::parseArguments(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(tr("Lists and downloads your GetBill reports."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption apiUrl(QStringLiteral("api-url"), tr("GetBill API address (https, or loopback)."),
+                                    QStringLiteral("URL"));
+    const QCommandLineOption demo(QStringLiteral("demo"), tr("Explore with demo data (local sandbox)."));
+    parser.addOption(apiUrl);
+    parser.addOption(demo);
+    parser.addPositionalArgument(QStringLiteral("reports"), tr("Report ids or getbill://report/ID links to download."),
+                                 QStringLiteral("[ID|LINK...]"));
+    parser.process(arguments);
+    return {parser.value(apiUrl), parser.isSet(demo), parser.positionalArguments()};
+}
+
+Application::Application(Options options, Parts parts, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_parts(parts)
+{
+    if (!m_parts.settings) {
+        m_ownSettings = std::make_unique<QSettings>();
+        m_parts.settings = m_ownSettings.get();
+    }
+    if (!m_parts.secrets) {
+        m_ownSecrets = std::make_unique<KeychainSecretStore>();
+        m_parts.secrets = m_ownSecrets.get();
+    }
+    if (!m_parts.chooser) {
+        m_ownChooser = std::make_unique<NativeSaveLocationChooser>();
+        m_parts.chooser = m_ownChooser.get();
+    }
+    if (!m_parts.launcher) {
+        m_ownLauncher = std::make_unique<DesktopFileLauncher>();
+        m_parts.launcher = m_ownLauncher.get();
+    }
+}
+
+Application::~Application()
+{
+    // Quitting cancels what is still running: the jobs remove their partial files (issue: quit asks first).
+    if (m_downloads)
+        m_downloads->cancelAll();
+    m_window.reset();
+}
+
+bool Application::start()
+{
+    m_settings = std::make_unique<Settings>(m_parts.settings);
+    m_network = std::make_unique<QNetworkAccessManager>();
+    // Three ways to a token: GETBILL_TOKEN (scripts, CI), the demo's, or the account kept in the keychain. The
+    // variable is read once and removed, so file viewers and xdg-open started from here do not inherit it.
+    m_token = std::make_unique<StaticToken>(qEnvironmentVariable("GETBILL_TOKEN").trimmed());
+    qunsetenv("GETBILL_TOKEN");
+    m_account = std::make_unique<Account>(m_parts.secrets, m_network.get());
+    m_api = std::make_unique<ApiClient>(m_network.get(), m_token.get());
+
+    const QUrl apiUrl =
+        ApiAddress::choose(m_options.apiUrl, qEnvironmentVariable("GETBILL_API_URL"), m_settings->apiUrl());
+    if (!m_api->setBaseUrl(apiUrl)) {
+        std::fprintf(stderr, "%s\n",
+                     qPrintable(tr("The API address %1 is refused: use https (or http on this computer only).")
+                                    .arg(UrlPolicy::redacted(apiUrl))));
+        return false;
+    }
+    m_account->setApiUrl(m_api->baseUrl());
+    if (qEnvironmentVariableIsSet("GETBILL_TOKEN_URL"))
+        m_account->setTokenUrl(ApiAddress::tokenUrl(m_api->baseUrl(), qEnvironmentVariable("GETBILL_TOKEN_URL")));
+
+    // One history for the window and the CLI: what was saved where, shown on the report rows.
+    m_history = std::make_unique<DownloadHistory>(DownloadHistory::defaultPath());
+    QString historyError;
+    m_history->load(&historyError);
+    m_downloads = std::make_unique<DownloadController>(m_api.get(), m_history.get());
+    m_downloads->queue()->setMaxConcurrent(m_settings->maxConcurrentDownloads());
+
+    m_window = std::make_unique<MainWindow>(m_api.get(), m_downloads.get(), m_settings.get(), m_parts.chooser,
+                                            m_parts.launcher);
+    m_window->setHistory(m_history.get());
+    applyNetworkOptions();
+    if (!historyError.isEmpty())
+        m_window->messageBar()->showMessage(MessageBar::Level::Warning, historyError);
+
+    connect(m_window.get(), &MainWindow::demoRequested, this, &Application::startDemo);
+    connect(m_window.get(), &MainWindow::signInRequested, this, &Application::signIn);
+    connect(m_window.get(), &MainWindow::settingsChanged, this, &Application::onSettingsChanged);
+    // GetBill stopped accepting the account (revoked client, expired token): say so and offer to sign in again.
+    connect(m_account.get(), &Account::signedOut, this, [this](const ApiError &reason) {
+        m_window->messageBar()->showMessage(MessageBar::Level::Error,
+                                            tr("You were signed out: %1").arg(reason.message()), tr("Sign in…"),
+                                            [this] { signIn(); });
+    });
+    if (m_parts.instance)
+        connect(m_parts.instance, &SingleInstance::argumentsReceived, this, &Application::handOver);
+
+    if (m_options.demo) {
+        startDemo();
+    } else if (m_token->hasToken()) {
+        m_window->showReports();
+        recoverLeftovers();
+    } else {
+        // The keychain answers asynchronously (it may even ask to unlock it): the welcome page shows meanwhile,
+        // and the reports once the saved account is back.
+        m_window->showWelcome();
+        loadAccount();
+    }
+    m_window->show();
+    handOver(m_options.handOver);
+    return true;
+}
+
+QString Application::keychainProblem(const SecretJob &job) const
+{
+    return tr("%1 You can sign in and keep the credential for this session only.").arg(job.result().message);
+}
+
+void Application::loadAccount()
+{
+    startJob(this, m_account->load(), [this](SecretJob *job) {
+        if (!m_window->isDemoMode()) {
+            if (job->result().isOk()) {
+                m_api->setTokens(m_account.get());
+                m_window->showReports();
+                recoverLeftovers();
+            } else if (job->result().isUnavailable()) {
+                m_window->messageBar()->showError(keychainProblem(*job));
+            }
+        }
+        emit accountLoaded();
+    });
+}
+
+void Application::applyNetworkOptions()
+{
+    // The CA bundle of GETBILL_CA_BUNDLE wins over the setting, as for the CLI.
+    NetworkOptions options = m_api->options();
+    options.ssl.reset();
+    const QString bundle = qEnvironmentVariableIsSet("GETBILL_CA_BUNDLE") ? qEnvironmentVariable("GETBILL_CA_BUNDLE")
+                                                                          : m_settings->caBundlePath();
+    QString error;
+    if (!bundle.isEmpty() && !options.addCaBundle(bundle, &error))
+        m_window->messageBar()->showError(error);
+    else
+        m_api->setOptions(options);
+    m_account->setOptions(m_api->options());
+    // New CAs must be checked afresh: Qt would resume TLS sessions verified under the old ones.
+    m_network->clearConnectionCache();
+}
+
+void Application::recoverLeftovers()
+{
+    // A download cut short by a crash or a power cut: continue it, once there is a credential to fetch fresh links
+    // with (never before: a failed attempt would remove what can still be resumed).
+    if (std::exchange(m_recovered, true))
+        return;
+    m_downloads->recoverLeftovers();
+}
+
+void Application::startDemo()
+{
+    QString error;
+    if (!m_parts.demo || !m_parts.demo->start(&error)) {
+        m_window->messageBar()->showError(m_parts.demo ? error : tr("Demo data is not available in this build."));
+        return;
+    }
+    m_window->clearReports();
+    m_api->setBaseUrl(m_parts.demo->apiUrl());
+    m_token->setToken(m_parts.demo->token());
+    m_api->setTokens(m_token.get());
+    m_window->setDemoMode(true);
+    m_window->showReports();
+    recoverLeftovers();
+}
+
+void Application::signIn()
+{
+    // The dialog moves the client to the account's API only once the credential passed its test: closing it leaves
+    // the demo (or the current account) as it was.
+    m_account->setOptions(m_api->options());
+    auto *dialog = new SignInDialog(m_account.get(), m_api.get(), m_window.get());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SignInDialog::signedIn, this, &Application::onSignedIn);
+    connect(dialog, &SignInDialog::signedOut, this, [this] {
+        m_api->setTokens(m_account.get());
+        m_window->setDemoMode(false);
+        m_window->clearReports();
+        m_window->showWelcome();
+    });
+    dialog->open();
+}
+
+void Application::onSignedIn()
+{
+    m_api->setTokens(m_account.get());
+    m_settings->setApiUrl(m_account->apiUrl());
+    m_window->setDemoMode(false);
+    m_window->messageBar()->dismiss();
+    m_window->clearReports();
+    m_window->showReports();
+    recoverLeftovers();
+}
+
+void Application::onSettingsChanged()
+{
+    applyNetworkOptions();
+    if (!m_window->isDemoMode()) {
+        const QUrl url = m_settings->apiUrl().isEmpty() ? ApiClient::defaultBaseUrl() : m_settings->apiUrl();
+        // Another API is another account: its credential is looked up under that API's key.
+        if (url != m_account->apiUrl() && m_api->tokens() == m_account.get()) {
+            m_api->setBaseUrl(url);
+            m_account->setApiUrl(url);
+            m_window->clearReports();
+            startJob(this, m_account->load(), [this](SecretJob *job) {
+                if (job->result().isOk()) {
+                    m_window->showReports();
+                    return;
+                }
+                m_window->showWelcome();
+                if (job->result().isUnavailable())
+                    m_window->messageBar()->showError(keychainProblem(*job));
+            });
+            return;
+        }
+        m_api->setBaseUrl(url);
+    }
+    if (!m_window->isShowingWelcome())
+        m_window->refresh();
+}
+
+void Application::handOver(const QStringList &arguments)
+{
+    if (!m_window)
+        return;
+    if (sender() == m_parts.instance) {
+        m_window->setWindowState(m_window->windowState() & ~Qt::WindowMinimized);
+        m_window->raise();
+        m_window->activateWindow();
+    }
+    const QStringList ids = ReportLink::idsFromArguments(arguments);
+    if (!ids.isEmpty())
+        m_window->openReportIds(ids);
+}
+
+} // namespace getbill::gui

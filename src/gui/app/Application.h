@@ -1,0 +1,114 @@
+#pragma once
+
+#include <QObject>
+#include <QStringList>
+#include <QUrl>
+#include <memory>
+
+class QNetworkAccessManager;
+class QSettings;
+
+namespace getbill {
+class Account;
+class ApiClient;
+class DemoService;
+class DownloadController;
+class DownloadHistory;
+class SecretStore;
+class SecretJob;
+class Settings;
+class SingleInstance;
+class StaticToken;
+} // namespace getbill
+
+namespace getbill::gui {
+
+class FileLauncher;
+class MainWindow;
+class SaveLocationChooser;
+
+/// The desktop application, in the spirit of qBittorrent's app/application.cpp: it owns the long-lived parts
+/// (settings, network, the account and its keychain, the API client, the download history and controller, the
+/// demo host's hand-over, the single-instance channel, the window) and runs the flows between them: the first
+/// screen, demo data, signing in and out, a change of API address or certificates, ids handed over by a second
+/// launch, and picking up downloads a crash left behind once there is a credential to fetch fresh links with.
+/// main() only parses the arguments and starts it; tests build it with their own parts.
+class Application : public QObject
+{
+    Q_OBJECT
+public:
+    /// What the command line says.
+    struct Options
+    {
+        QString apiUrl;       ///< --api-url
+        bool demo = false;    ///< --demo
+        QStringList handOver; ///< report ids or links
+    };
+    /// The parts a test replaces; null ones are the production parts (platform settings, the system keychain,
+    /// native dialogs, the desktop's file manager).
+    struct Parts
+    {
+        QSettings *settings = nullptr;
+        SecretStore *secrets = nullptr;
+        SaveLocationChooser *chooser = nullptr;
+        FileLauncher *launcher = nullptr;
+        DemoService *demo = nullptr;        ///< not owned; null: no demo data offered
+        SingleInstance *instance = nullptr; ///< not owned; null: no single-instance channel
+    };
+
+    /// Parses the command line of getbill-reports (exits on --help, --version and usage errors, as Qt's parser
+    /// does).
+    static Options parseArguments(const QStringList &arguments);
+
+    Application(Options options, Parts parts, QObject *parent = nullptr);
+    ~Application() override;
+
+    /// Builds everything, decides the first screen and shows the window. Returns false (with the reason on
+    /// standard error) when the API address is refused: the process then exits with status 2.
+    bool start();
+
+    MainWindow *window() const { return m_window.get(); }
+    ApiClient *api() const { return m_api.get(); }
+    Account *account() const { return m_account.get(); }
+    DownloadController *downloads() const { return m_downloads.get(); }
+    DownloadHistory *history() const { return m_history.get(); }
+    Settings *settings() const { return m_settings.get(); }
+
+public slots:
+    /// "Explore with demo data": the demo host, its token and its API; leftovers resume.
+    void startDemo();
+    /// The sign-in dialog over the window.
+    void signIn();
+    /// Ids and links a second launch handed over (or this launch's own arguments).
+    void handOver(const QStringList &arguments);
+
+signals:
+    /// The saved account was read at start (or found missing): the first screen is final.
+    void accountLoaded();
+
+private:
+    void applyNetworkOptions();
+    void onSignedIn();
+    void onSettingsChanged();
+    void loadAccount();
+    void recoverLeftovers();
+    QString keychainProblem(const SecretJob &job) const;
+
+    Options m_options;
+    Parts m_parts;
+    std::unique_ptr<QSettings> m_ownSettings;
+    std::unique_ptr<SecretStore> m_ownSecrets;
+    std::unique_ptr<SaveLocationChooser> m_ownChooser;
+    std::unique_ptr<FileLauncher> m_ownLauncher;
+    std::unique_ptr<Settings> m_settings;
+    std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<StaticToken> m_token;
+    std::unique_ptr<Account> m_account;
+    std::unique_ptr<ApiClient> m_api;
+    std::unique_ptr<DownloadHistory> m_history;
+    std::unique_ptr<DownloadController> m_downloads;
+    std::unique_ptr<MainWindow> m_window;
+    bool m_recovered = false;
+};
+
+} // namespace getbill::gui
