@@ -91,6 +91,26 @@ quint32 get16(const QByteArray &bytes, qsizetype at)
 
 } // namespace
 
+ZipPart bytesPart(const QString &name, const QByteArray &data, bool deflate)
+{
+    ZipPart part;
+    part.name = name;
+    part.data = data;
+    part.deflate = deflate;
+    return part;
+}
+
+ZipPart generatedPart(const QString &name, qint64 size, std::function<QByteArray(qint64, qint64)> generate,
+                      qint64 declaredSize)
+{
+    ZipPart part;
+    part.name = name;
+    part.generatedSize = size;
+    part.generate = std::move(generate);
+    part.declaredSize = declaredSize;
+    return part;
+}
+
 bool writeZip(const QString &path, const QList<ZipPart> &parts)
 {
     QuaZip zip(path);

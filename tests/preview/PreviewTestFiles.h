@@ -24,6 +24,10 @@ struct ZipPart
     qint64 declaredSize = -1;
 };
 
+ZipPart bytesPart(const QString &name, const QByteArray &data, bool deflate = true);
+ZipPart generatedPart(const QString &name, qint64 size, std::function<QByteArray(qint64, qint64)> generate,
+                      qint64 declaredSize = -1);
+
 /// Writes a ZIP archive with QuaZip (stored or deflated entries, optionally with lying headers). False on failure.
 bool writeZip(const QString &path, const QList<ZipPart> &parts);
 
