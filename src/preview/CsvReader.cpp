@@ -486,11 +486,8 @@ Outcome readOnce(QIODevice *device, const CsvReader::Limits &limits, const std::
     const bool canRestart = guessedUtf8 && !device->isSequential();
 
     ChunkDecoder decoder(encoding);
+    // When guessed, UTF-8 was checked on exactly these bytes: no error to find here.
     const QString head = decoder.decode(QByteArrayView(probe).sliced(bomSize));
-    if (canRestart && decoder.hasError()) {
-        out.restartAsWindows1252 = true;
-        return out;
-    }
 
     out.preview.sheets.resize(1);
     TablePreview::Sheet &sheet = out.preview.sheets.first();

@@ -6,7 +6,6 @@
 #include <QLocale>
 #include <quazip.h>
 #include <quazipfileinfo.h>
-#include <zlib.h>
 
 namespace getbill::preview {
 
@@ -104,22 +103,7 @@ std::unique_ptr<ZipEntryDevice> ZipArchive::openEntry(const QString &name, QStri
         *error = tr("The workbook has no part %1.").arg(name);
         return {};
     }
-    QuaZipFileInfo64 info;
-    if (!m_zip->setCurrentFile(*found, QuaZip::csSensitive) || !m_zip->getCurrentFileInfo(&info)) {
-        *error = tr("The workbook is damaged: its part %1 cannot be opened.").arg(*found);
-        return {};
-    }
-    if (info.flags & 0x1) {
-        *error = tr("The workbook part %1 is encrypted; the preview cannot read it.").arg(*found);
-        return {};
-    }
-    if (info.method != 0 && info.method != Z_DEFLATED) {
-        *error = tr("The workbook part %1 is compressed with method %2, which the preview does not read.")
-                     .arg(*found)
-                     .arg(info.method);
-        return {};
-    }
-    return ZipEntryDevice::create(this, info, error);
+    return ZipEntryDevice::create(this, *found, error);
 }
 
 } // namespace getbill::preview

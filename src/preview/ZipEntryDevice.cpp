@@ -3,6 +3,7 @@
 #include "preview/ZipArchive.h"
 
 #include <QLocale>
+#include <quazip.h>
 #include <quazipfile.h>
 #include <quazipfileinfo.h>
 #include <zlib.h>
@@ -51,22 +52,35 @@ ZipEntryDevice::~ZipEntryDevice()
     m_archive->m_entryOpen = false;
 }
 
-std::unique_ptr<ZipEntryDevice> ZipEntryDevice::create(ZipArchive *archive, const QuaZipFileInfo64 &info,
-                                                       QString *error)
+std::unique_ptr<ZipEntryDevice> ZipEntryDevice::create(ZipArchive *archive, const QString &name, QString *error)
 {
-    auto d = std::make_unique<Private>(archive->m_zip.get());
-    d->name = info.name;
+    QuaZip *zip = archive->m_zip.get();
+    QuaZipFileInfo64 info;
+    const bool located = zip->setCurrentFile(name, QuaZip::csSensitive) && zip->getCurrentFileInfo(&info);
+    if (located && (info.flags & 0x1)) {
+        *error = tr("The workbook part %1 is encrypted; the preview cannot read it.").arg(name);
+        return {};
+    }
+    if (located && info.method != 0 && info.method != Z_DEFLATED) {
+        *error = tr("The workbook part %1 is compressed with method %2, which the preview does not read.")
+                     .arg(name)
+                     .arg(info.method);
+        return {};
+    }
+    auto d = std::make_unique<Private>(zip);
+    int method = 0;
+    int level = 0;
+    // Raw: the bytes as stored, inflated below, so that this class decides when an entry produced too much.
+    if (!located || !d->file.open(QIODevice::ReadOnly, &method, &level, true)) {
+        *error = tr("The workbook is damaged: its part %1 cannot be opened.").arg(name);
+        return {};
+    }
+    d->name = name;
     d->declaredSize = qint64(qMin<quint64>(info.uncompressedSize, quint64(archive->m_limits.maxEntryBytes)));
     d->expectedCrc = info.crc;
     // The compressed stream can be no longer than the file it is in, whatever the header says.
     d->ratioBase = qMax<qint64>(
         1, qMin<qint64>(qint64(qMin<quint64>(info.compressedSize, quint64(1) << 62)), archive->m_device->size()));
-    int method = 0;
-    int level = 0;
-    if (!d->file.open(QIODevice::ReadOnly, &method, &level, true)) {
-        *error = tr("The workbook is damaged: its part %1 cannot be opened.").arg(info.name);
-        return {};
-    }
     if (method == Z_DEFLATED) {
         d->deflated = true;
         d->input.resize(InputChunk);

@@ -3,8 +3,6 @@
 #include <QIODevice>
 #include <memory>
 
-struct QuaZipFileInfo64;
-
 namespace getbill::preview {
 
 class ZipArchive;
@@ -44,8 +42,8 @@ private:
     struct Private;
 
     ZipEntryDevice(ZipArchive *archive, std::unique_ptr<Private> d);
-    /// Opens the archive's current entry (ZipArchive::openEntry has checked name, flags and method).
-    static std::unique_ptr<ZipEntryDevice> create(ZipArchive *archive, const QuaZipFileInfo64 &info, QString *error);
+    /// Opens the entry `name` (as stored) of the archive, after checking its flags and method.
+    static std::unique_ptr<ZipEntryDevice> create(ZipArchive *archive, const QString &name, QString *error);
     qint64 fail(const QString &message);
     void damaged(const QString &detail);
     qint64 produce(char *data, qint64 wanted);

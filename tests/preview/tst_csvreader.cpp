@@ -47,6 +47,7 @@ private slots:
     void invalidUtf8AfterFirstChunkRereadsAsWindows1252();
     void invalidUtf8OnSequentialDeviceIsReplaced();
     void truncatedUtf8AtEndRereadsAsWindows1252();
+    void rereadThatCannotSeekIsReported();
     void looksNumeric_data();
     void looksNumeric();
     void numericColumns();
@@ -320,6 +321,32 @@ void TestCsvReader::truncatedUtf8AtEndRereadsAsWindows1252()
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const TablePreview::Sheet &sheet = preview.sheets[0];
     QCOMPARE(sheet.row(sheet.shownRows() - 1), cells({u"x", u"\u00c3"}));
+}
+
+void TestCsvReader::rereadThatCannotSeekIsReported()
+{
+    // A device that says it can seek but then cannot: the second pass cannot start.
+    class StuckBuffer : public QBuffer
+    {
+    public:
+        bool seek(qint64 pos) override
+        {
+            if (pos != this->pos())
+                setErrorString(QStringLiteral("seek refused"));
+            return pos == this->pos() && QBuffer::seek(pos);
+        }
+    };
+    QByteArray bytes;
+    while (bytes.size() < CsvReader::chunkBytes + 1000)
+        bytes += "plain,1\n";
+    bytes += "caf\xE9,2\n";
+    StuckBuffer buffer;
+    buffer.setData(bytes);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    QString error;
+    const TablePreview preview = CsvReader().read(&buffer, &error);
+    QCOMPARE(error, QStringLiteral("The file could not be read: seek refused"));
+    QVERIFY(preview.sheets.isEmpty());
 }
 
 void TestCsvReader::looksNumeric_data()

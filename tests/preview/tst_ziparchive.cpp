@@ -69,6 +69,8 @@ private slots:
     void corruptDeflateData();
     void deflateDataEndsEarly();
     void dataPastTheEndOfTheFile();
+    void deflatedDataPastTheEndOfTheFile();
+    void cancelWhileInflatingWithoutOutput();
     void damagedLocalHeader();
     void encryptedEntry();
     void unsupportedMethod();
@@ -405,6 +407,67 @@ void TestZipArchive::dataPastTheEndOfTheFile()
     drain(entry.get());
     QCOMPARE(entry->failure(),
              QStringLiteral("The workbook is damaged: its part s.xml cannot be unpacked (read error)."));
+}
+
+void TestZipArchive::deflatedDataPastTheEndOfTheFile()
+{
+    const ZipPart part = bytesPart(QStringLiteral("d.xml"), QByteArray(100'000, 'q'));
+    QVERIFY(writeZip(path(QStringLiteral("past-end.zip")), {part}));
+    QFile original(path(QStringLiteral("past-end.zip")));
+    QVERIFY(original.open(QIODevice::ReadOnly));
+    QByteArray bytes = original.readAll();
+    QVERIFY(bytes.size() < 16 * 1024);
+    QVERIFY(patchZip(&bytes, part.name, ZipField::CompressedSize, 1'000'000, false, true));
+    QBuffer buffer(&bytes);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    ZipArchive zip(&buffer);
+    QString error;
+    QVERIFY2(zip.open(&error), qPrintable(error));
+    std::unique_ptr<ZipEntryDevice> entry = zip.openEntry(part.name, &error);
+    QVERIFY2(entry, qPrintable(error));
+    drain(entry.get());
+    QCOMPARE(entry->failure(),
+             QStringLiteral("The workbook is damaged: its part d.xml cannot be unpacked (read error)."));
+}
+
+void TestZipArchive::cancelWhileInflatingWithoutOutput()
+{
+    // 100 KB of empty deflate blocks inflate to nothing: the loop that feeds zlib runs without returning to the
+    // caller, so it must look at the cancel flag itself.
+    QByteArray stream;
+    for (int i = 0; i < 20'000; ++i)
+        stream += QByteArray("\x00\x00\x00\xFF\xFF", 5);
+    stream += QByteArray("\x01\x00\x00\xFF\xFF", 5);
+    QByteArray bytes = storedZip({{QStringLiteral("empty.xml"), stream}});
+    QVERIFY(patchZip(&bytes, QStringLiteral("empty.xml"), ZipField::Method, 8));
+
+    class CancellingBuffer : public QBuffer
+    {
+    public:
+        std::atomic<bool> flag{false};
+        qint64 from = -1;
+        qint64 to = -1;
+
+    protected:
+        qint64 readData(char *data, qint64 maxSize) override
+        {
+            if (pos() >= from && pos() <= to)
+                flag = true;
+            return QBuffer::readData(data, maxSize);
+        }
+    };
+    CancellingBuffer buffer;
+    buffer.setBuffer(&bytes);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    ZipArchive zip(&buffer, ZipArchive::Limits{}, &buffer.flag);
+    QString error;
+    QVERIFY2(zip.open(&error), qPrintable(error));
+    std::unique_ptr<ZipEntryDevice> entry = zip.openEntry(QStringLiteral("empty.xml"), &error);
+    QVERIFY2(entry, qPrintable(error));
+    buffer.from = 20'000; // inside the empty blocks, not where the directory is
+    buffer.to = 60'000;
+    QCOMPARE(drain(entry.get()), 0);
+    QCOMPARE(entry->failure(), QStringLiteral("The preview was cancelled."));
 }
 
 void TestZipArchive::damagedLocalHeader()
