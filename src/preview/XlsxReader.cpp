@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QHash>
 #include <QIODevice>
+#include <QLocale>
 #include <QSet>
 #include <QXmlStreamReader>
 #include <memory>
@@ -44,15 +45,15 @@ public:
             // one, so the part is refused before anything in it is used.
             m_error = XlsxReader::tr("The workbook part %1 contains a document type declaration, which spreadsheets "
                                      "never need; it is refused for safety.")
-                          .arg(m_name);
+                          .arg(ZipArchive::displayName(m_name));
             return false;
         }
         if (m_xml.hasError()) {
-            m_error = m_device->failed() ? m_device->failure()
-                                         : XlsxReader::tr("The workbook part %1 is not well-formed XML (line %L2: %3).")
-                                               .arg(m_name)
-                                               .arg(m_xml.lineNumber())
-                                               .arg(m_xml.errorString());
+            m_error = m_device->failed()
+                          ? m_device->failure()
+                          : XlsxReader::tr("The workbook part %1 is not well-formed XML (line %2: %3).")
+                                .arg(ZipArchive::displayName(m_name), QLocale().toString(m_xml.lineNumber()),
+                                     ZipArchive::displayName(m_xml.errorString()));
             return false;
         }
         if (token == QXmlStreamReader::EndDocument) {
@@ -130,10 +131,9 @@ private:
     bool append(QString *text, QStringView more)
     {
         if (text->size() + more.size() > TablePreview::maxCellChars) {
-            m_error = XlsxReader::tr("A cell or text in the workbook part %1 holds more than %L2 characters, more than "
+            m_error = XlsxReader::tr("A cell or text in the workbook part %1 holds more than %2 characters, more than "
                                      "a preview shows.")
-                          .arg(m_name)
-                          .arg(TablePreview::maxCellChars);
+                          .arg(ZipArchive::displayName(m_name), QLocale().toString(TablePreview::maxCellChars));
             return false;
         }
         text->append(more);
@@ -313,7 +313,8 @@ public:
         if (m_failed)
             return false;
         if (!m_zip.contains(workbook))
-            return fail(XlsxReader::tr("This is not an XLSX workbook: it has no workbook part (%1).").arg(workbook));
+            return fail(XlsxReader::tr("This is not an XLSX workbook: it has no workbook part (%1).")
+                            .arg(ZipArchive::displayName(workbook)));
         QList<SheetEntry> sheets;
         if (!readWorkbook(workbook, &sheets))
             return false;
@@ -345,7 +346,7 @@ public:
                 continue;
             if (found == relationships.cend() || !m_zip.contains(found->target))
                 return fail(XlsxReader::tr("The workbook lists the sheet \"%1\", but the file does not contain it.")
-                                .arg(entry.name));
+                                .arg(ZipArchive::displayName(entry.name)));
             TablePreview::Sheet sheet;
             sheet.name = entry.name;
             if (!readSheet(found->target, &sheet, &budget))
@@ -506,7 +507,7 @@ private:
             if (!ok || index < 0 || index >= m_context.shared.size())
                 return fail(XlsxReader::tr("A cell in the workbook part %1 refers to shared text %2, which the "
                                            "workbook does not have.")
-                                .arg(part.name(), raw.left(20)));
+                                .arg(ZipArchive::displayName(part.name()), ZipArchive::displayName(raw.left(20))));
             *value = {m_context.shared.at(index), false};
         } else if (type == u"str") {
             *value = {unescapeXstring(raw), false};
@@ -630,10 +631,9 @@ private:
             return true;
         if (column > TablePreview::maxColumns)
             return fail(
-                XlsxReader::tr("The sheet in the workbook part %1 has values in more than %L2 columns, more than "
+                XlsxReader::tr("The sheet in the workbook part %1 has values in more than %2 columns, more than "
                                "a preview shows.")
-                    .arg(part.name())
-                    .arg(TablePreview::maxColumns));
+                    .arg(ZipArchive::displayName(part.name()), QLocale().toString(TablePreview::maxColumns)));
         *rowHasValue = true;
         if (storing) {
             while (cells->size() < column - 1) {

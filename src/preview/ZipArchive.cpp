@@ -52,7 +52,8 @@ bool ZipArchive::open(QString *error)
     int count = 0;
     for (bool more = m_zip->goToFirstFile(); more; more = m_zip->goToNextFile()) {
         if (++count > m_limits.maxEntries) {
-            *error = tr("The workbook has more than %L1 parts, more than a preview reads.").arg(m_limits.maxEntries);
+            *error = tr("The workbook has more than %1 parts, more than a preview reads.")
+                         .arg(QLocale().toString(m_limits.maxEntries));
             return false;
         }
         QuaZipFileInfo64 info;
@@ -61,7 +62,7 @@ bool ZipArchive::open(QString *error)
         if (info.uncompressedSize > quint64(m_limits.maxEntryBytes)) {
             *error =
                 tr("The workbook part %1 unpacks to %2, more than the %3 a preview reads.")
-                    .arg(info.name,
+                    .arg(displayName(info.name),
                          QLocale().formattedDataSize(qint64(qMin<quint64>(info.uncompressedSize, quint64(1) << 62)), 0),
                          QLocale().formattedDataSize(m_limits.maxEntryBytes, 0));
             return false;
@@ -85,6 +86,25 @@ bool ZipArchive::open(QString *error)
     return true;
 }
 
+QString ZipArchive::displayName(QStringView text)
+{
+    constexpr qsizetype MaxChars = 80;
+    QString shown;
+    shown.reserve(qMin(text.size(), MaxChars + 1));
+    for (const QChar c : text) {
+        if (shown.size() == MaxChars) {
+            shown.append(QChar(0x2026)); // …
+            break;
+        }
+        const char16_t u = c.unicode();
+        const bool hidden = u < 0x20 || (u >= 0x7F && u < 0xA0) || (u >= 0x200B && u <= 0x200F) ||
+                            (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069) || u == 0x061C ||
+                            u == 0xFEFF || c.isSurrogate();
+        shown.append(hidden ? QChar(QChar::ReplacementCharacter) : c);
+    }
+    return shown;
+}
+
 bool ZipArchive::contains(const QString &name) const
 {
     return m_names.contains(name.toLower());
@@ -100,7 +120,7 @@ std::unique_ptr<ZipEntryDevice> ZipArchive::openEntry(const QString &name, QStri
     Q_ASSERT(!m_entryOpen);
     const auto found = m_names.constFind(name.toLower());
     if (!m_zip || found == m_names.cend()) {
-        *error = tr("The workbook has no part %1.").arg(name);
+        *error = tr("The workbook has no part %1.").arg(displayName(name));
         return {};
     }
     return ZipEntryDevice::create(this, *found, error);

@@ -58,6 +58,10 @@ public:
     /// the archive.
     std::unique_ptr<ZipEntryDevice> openEntry(const QString &name, QString *error);
 
+    /// Text taken from an archive (an entry or sheet name, a parser's message), made fit for a message to the
+    /// user: control, invisible and bidirectional characters become U+FFFD, and it is cut to 80 characters.
+    static QString displayName(QStringView text);
+
     /// Bytes inflated by all entries read so far (what maxTotalBytes caps).
     qint64 inflatedBytes() const { return m_inflated; }
     const Limits &limits() const { return m_limits; }

@@ -58,13 +58,13 @@ std::unique_ptr<ZipEntryDevice> ZipEntryDevice::create(ZipArchive *archive, cons
     QuaZipFileInfo64 info;
     const bool located = zip->setCurrentFile(name, QuaZip::csSensitive) && zip->getCurrentFileInfo(&info);
     if (located && (info.flags & 0x1)) {
-        *error = tr("The workbook part %1 is encrypted; the preview cannot read it.").arg(name);
+        *error =
+            tr("The workbook part %1 is encrypted; the preview cannot read it.").arg(ZipArchive::displayName(name));
         return {};
     }
     if (located && info.method != 0 && info.method != Z_DEFLATED) {
         *error = tr("The workbook part %1 is compressed with method %2, which the preview does not read.")
-                     .arg(name)
-                     .arg(info.method);
+                     .arg(ZipArchive::displayName(name), QString::number(info.method));
         return {};
     }
     auto d = std::make_unique<Private>(zip);
@@ -72,7 +72,7 @@ std::unique_ptr<ZipEntryDevice> ZipEntryDevice::create(ZipArchive *archive, cons
     int level = 0;
     // Raw: the bytes as stored, inflated below, so that this class decides when an entry produced too much.
     if (!located || !d->file.open(QIODevice::ReadOnly, &method, &level, true)) {
-        *error = tr("The workbook is damaged: its part %1 cannot be opened.").arg(name);
+        *error = tr("The workbook is damaged: its part %1 cannot be opened.").arg(ZipArchive::displayName(name));
         return {};
     }
     d->name = name;
@@ -123,7 +123,8 @@ qint64 ZipEntryDevice::fail(const QString &message)
 
 void ZipEntryDevice::damaged(const QString &detail)
 {
-    fail(tr("The workbook is damaged: its part %1 cannot be unpacked (%2).").arg(d->name, detail));
+    fail(tr("The workbook is damaged: its part %1 cannot be unpacked (%2).")
+             .arg(ZipArchive::displayName(d->name), detail));
 }
 
 qint64 ZipEntryDevice::inflateInto(char *data, qint64 wanted)
@@ -187,7 +188,7 @@ qint64 ZipEntryDevice::readData(char *data, qint64 maxSize)
         return fail(tr("The preview was cancelled."));
     if (m_windowLimit > 0 && d->produced - m_windowStart > m_windowLimit) {
         return fail(tr("The workbook part %1 has an element or a text longer than %2, more than a preview reads.")
-                        .arg(d->name, QLocale().formattedDataSize(m_windowLimit, 0)));
+                        .arg(ZipArchive::displayName(d->name), QLocale().formattedDataSize(m_windowLimit, 0)));
     }
     // One byte past the declared size is enough to know that the header lies; never inflate more than that.
     const qint64 wanted = qMin(qMin(maxSize, OutputChunk), d->declaredSize - d->produced + 1);
@@ -201,14 +202,13 @@ qint64 ZipEntryDevice::readData(char *data, qint64 maxSize)
     const ZipArchive::Limits &limits = m_archive->m_limits;
     if (d->produced > d->declaredSize)
         return fail(tr("The workbook is damaged or forged: its part %1 holds more data than its header declares.")
-                        .arg(d->name));
+                        .arg(ZipArchive::displayName(d->name)));
     if (m_archive->m_inflated > limits.maxTotalBytes)
         return fail(tr("The workbook unpacks to more than %1, more than a preview reads.")
                         .arg(QLocale().formattedDataSize(limits.maxTotalBytes, 0)));
     if (d->produced > ZipArchive::ratioFloorBytes && d->produced / limits.maxCompressionRatio > d->ratioBase)
-        return fail(tr("The workbook looks like a ZIP bomb: its part %1 unpacks to more than %L2 times its size.")
-                        .arg(d->name)
-                        .arg(limits.maxCompressionRatio));
+        return fail(tr("The workbook looks like a ZIP bomb: its part %1 unpacks to more than %2 times its size.")
+                        .arg(ZipArchive::displayName(d->name), QLocale().toString(limits.maxCompressionRatio)));
     if (d->ended) {
         if (d->produced != d->declaredSize) {
             damaged(tr("shorter than its header declares"));

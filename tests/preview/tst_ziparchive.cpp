@@ -75,6 +75,7 @@ private slots:
     void encryptedEntry();
     void unsupportedMethod();
     void missingEntry();
+    void namesInMessagesAreShownSafely();
     void inflateBudgetCoversRereads();
     void cancelStopsInflating();
     void windowLimitBoundsReadsBetweenMarks();
@@ -522,6 +523,29 @@ void TestZipArchive::missingEntry()
     QVERIFY2(zip.open(&error), qPrintable(error));
     QVERIFY(!zip.openEntry(QStringLiteral("xl/workbook.xml"), &error));
     QCOMPARE(error, QStringLiteral("The workbook has no part xl/workbook.xml."));
+}
+
+void TestZipArchive::namesInMessagesAreShownSafely()
+{
+    // Entry names come from the file: placeholders stay text, controls and bidi overrides are replaced, and a
+    // long name is cut, so a message stays one readable line.
+    const QString tricky = QStringLiteral("x%1%2\u202Egpj.exe\n") + QString(200, QLatin1Char('n'));
+    QByteArray bytes = storedZip({{tricky, "<a/>"}});
+    QVERIFY(patchZip(&bytes, tricky, ZipField::Method, 12));
+    QBuffer buffer(&bytes);
+    QVERIFY(buffer.open(QIODevice::ReadOnly));
+    ZipArchive zip(&buffer);
+    QString error;
+    QVERIFY2(zip.open(&error), qPrintable(error));
+    QVERIFY(!zip.openEntry(tricky, &error));
+    const QString shown = ZipArchive::displayName(tricky);
+    QCOMPARE(shown.size(), 81);
+    QVERIFY(shown.startsWith(QStringLiteral("x%1%2\uFFFDgpj.exe\uFFFDnnn")));
+    QVERIFY(shown.endsWith(QChar(0x2026)));
+    QCOMPARE(error,
+             QStringLiteral("The workbook part %1 is compressed with method 12, which the preview does not read.")
+                 .arg(shown));
+    QCOMPARE(ZipArchive::displayName(u"sheet1.xml"), QStringLiteral("sheet1.xml"));
 }
 
 void TestZipArchive::inflateBudgetCoversRereads()
