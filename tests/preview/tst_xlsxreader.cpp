@@ -76,6 +76,7 @@ private slots:
     void deflatedWorkbook();
     void workbookNamedByPackageRelationships();
     void readsTheSandboxWorkbooks();
+    void readsAWorkbookWrittenByAnotherZipLibrary();
 
     void zipBombSheet();
     void lyingHeaderSheet();
@@ -459,6 +460,33 @@ void TestXlsxReader::readsTheSandboxWorkbooks()
         QCOMPARE(sample.sheets[0].numeric, QList<bool>({false, false, false, false, true, true, false}));
     }
     QVERIFY(workbooks > 0);
+}
+
+void TestXlsxReader::readsAWorkbookWrittenByAnotherZipLibrary()
+{
+    // A fuzzing seed written by Python's zipfile (deflated, its own header layout): every cell type, styles with
+    // built-in and custom date formats, a formula, rich and phonetic text, a hidden sheet, an absolute target.
+    const QString file = QFINDTESTDATA("../../fuzz/corpus/xlsx/types_dates_sheets_deflated.xlsx");
+    QVERIFY(!file.isEmpty());
+    QString error;
+    const TablePreview preview = readPath(file, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(preview.sheets.size(), 2);
+    const TablePreview::Sheet &first = preview.sheets[0];
+    QCOMPARE(first.name, QStringLiteral("Synth\u00e8se"));
+    QCOMPARE(first.totalRows, 5);
+    QCOMPARE(first.row(0), cells({u"Invoice", u"Amount (EUR)", u"\u6771\u4eac"}));
+    QCOMPARE(first.row(1),
+             cells({u"F-1", u"1250.5", u"2024-01-01", u"2024-01-01 12:00", u"18:00", u"2024-02-29", u"3"}));
+    QCOMPARE(first.row(2), QStringList());
+    QCOMPARE(first.row(3), cells({u"TRUE", u"", u"#DIV/0!", u"ab", u"2501", u"line\r\ntwo"}));
+    QCOMPARE(first.row(4), cells({u"7", u"8"}));
+    const TablePreview::Sheet &second = preview.sheets[1];
+    QCOMPARE(second.name, QStringLiteral("D\u00e9tail"));
+    QCOMPARE(second.totalRows, 10);
+    QCOMPARE(second.row(0), cells({u"", u"1"}));
+    QCOMPARE(second.cellCount(9), 27);
+    QCOMPARE(second.cell(9, 26), QStringLiteral("richtext"));
 }
 
 void TestXlsxReader::zipBombSheet()
