@@ -4,6 +4,7 @@
 #include "download/DownloadHistory.h"
 #include "download/DownloadJob.h"
 #include "download/DownloadQueue.h"
+#include "download/DownloadController.h"
 #include "download/PartialDownload.h"
 #include "download/ReportDownloadJob.h"
 #include "download/SecureFile.h"
@@ -300,9 +301,9 @@ void TestResume::recoverPartialsResumesAndCleans()
     recordPartial(QStringLiteral("report_recd"), d, PartialDownload::defaultPartPath(d), 100, {});
     QFile::remove(PartialDownload::defaultPartPath(d));
     DownloadHistory history(dir.filePath(QStringLiteral("history.json")));
-    DownloadQueue queue(&f.api());
-    queue.setHistory(&history);
-    const QList<int> rows = queue.recoverPartials(f.folder());
+    DownloadController controller(&f.api(), &history);
+    DownloadQueue &queue = *controller.queue();
+    const QList<int> rows = controller.recoverLeftovers(f.folder());
     QCOMPARE(rows, QList<int>{0});
     QCOMPARE(queue.data(queue.index(0), DownloadQueue::TitleRole).toString(), QStringLiteral("a.csv"));
     QSignalSpy idle(&queue, &DownloadQueue::idle);

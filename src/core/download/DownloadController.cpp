@@ -4,12 +4,16 @@
 #include "api/ApiClient.h"
 #include "api/ReportJobs.h"
 #include "download/DownloadQueue.h"
+#include "download/PartialDownload.h"
 #include "download/SafeFileName.h"
 #include "download/SaveLocation.h"
+#include "download/SecureFile.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QHash>
+#include <QLockFile>
 #include <memory>
 
 namespace getbill {
@@ -177,7 +181,32 @@ void DownloadController::enqueue(const Report &report, const DownloadTarget &tar
 
 QList<int> DownloadController::recoverLeftovers(const QString &folder)
 {
-    return m_queue->recoverPartials(folder);
+    QList<int> rows;
+    const QString inFolder = folder.isEmpty() ? QString() : QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
+    const QList<PartialDownload> records = PartialDownload::all();
+    for (const PartialDownload &record : records) {
+        if (!inFolder.isEmpty() && QFileInfo(record.target).absolutePath() != inFolder)
+            continue;
+        // Being written right now by this process (an item of ours) or another instance: not a leftover.
+        QLockFile lock(PartialDownload::lockPath(record.target));
+        lock.setStaleLockTime(0);
+        if (!lock.tryLock(0))
+            continue;
+        // Only the very file the application created is picked up; a name that now holds something else (a link,
+        // another user's file) is left alone and forgotten.
+        if (!(SecureFile::identityAt(record.partPath) == SecureFile::Identity{record.device, record.inode, -1})) {
+            PartialDownload::forget(record.target);
+            continue;
+        }
+        if (QFileInfo::exists(record.target) || QFileInfo(record.target).isSymLink()) {
+            PartialDownload::discard(record.target);
+            continue;
+        }
+        lock.unlock();
+        rows.append(m_queue->enqueue(record.reportId, DownloadTarget::file(record.target), std::nullopt,
+                                     QFileInfo(record.target).fileName()));
+    }
+    return rows;
 }
 
 void DownloadController::cancelAll()

@@ -50,8 +50,11 @@ public:
     /// The same for reports already at hand (the window's selection, a sync listing).
     void download(const QList<Report> &reports, const DownloadTarget &target);
 
-    /// Resumes what the application recorded and did not finish (after a crash, or a quit that chose "resume
-    /// later"); `folder` limits it to one folder. Returns the queue rows added.
+    /// Picks up what a crash, a kill or a quit that chose "resume later" left: each download the application
+    /// recorded in its state folder (PartialDownload) whose partial file is still the one it created is queued to
+    /// be resumed (Range from where it stopped), or removed when its target exists by now. Nothing else is touched:
+    /// a ".part" in a folder that the application has no record of is not ours. `folder` limits it to targets in
+    /// one folder. Returns the queue rows added.
     QList<int> recoverLeftovers(const QString &folder = {});
     /// Cancels everything: lookups under way and every queued or running item.
     void cancelAll();

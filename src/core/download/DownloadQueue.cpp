@@ -3,14 +3,11 @@
 #include "Format.h"
 #include "api/ApiClient.h"
 #include "download/DownloadHistory.h"
-#include "download/PartialDownload.h"
-#include "download/SecureFile.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
-#include <QLockFile>
 
 namespace getbill {
 
@@ -102,40 +99,21 @@ bool DownloadQueue::isIdle() const
     return true;
 }
 
-qint64 DownloadQueue::rateLimitHold() const
-{
-    if (!m_api)
-        return 0;
-    const RateLimit limit = m_api->rateLimit();
-    if (limit.remaining < 0 || limit.remaining > m_rateLimitReserve)
-        return 0;
-    const qint64 untilReset =
-        limit.resetEpoch >= 0 ? std::max<qint64>(0, (limit.resetEpoch - QDateTime::currentSecsSinceEpoch()) * 1000) : 0;
-    if (limit.remaining == 0)
-        return std::min<qint64>(untilReset, 3600 * 1000);
-    // Spread what is left of the window's budget over the rest of the window.
-    const qint64 spacing = std::min<qint64>(untilReset / (limit.remaining + 1), 60 * 1000);
-    if (!m_lastStart.isValid())
-        return 0;
-    const qint64 since = m_lastStart.msecsTo(QDateTime::currentDateTimeUtc());
-    return std::max<qint64>(0, spacing - since);
-}
-
 void DownloadQueue::schedule()
 {
     if (!m_api)
         return;
-    const bool throttled = [this] {
-        const RateLimit limit = m_api->rateLimit();
-        return limit.remaining >= 0 && limit.remaining <= m_rateLimitReserve;
-    }();
+    const bool throttled = m_budget.isLow(m_api->rateLimit());
     // With the budget low, one item at a time: each start costs at least one API request.
     const int allowed = throttled ? 1 : m_maxConcurrent;
     for (int row = 0; row < m_items.size() && runningCount() < allowed; ++row) {
         if (m_items.at(row).state != State::Queued || m_items.at(row).job)
             continue;
         if (throttled) {
-            if (const qint64 hold = rateLimitHold(); hold > 0) {
+            const qint64 hold =
+                m_budget.holdMs(m_api->rateLimit(), m_lastStart.isValid() ? m_lastStart.toMSecsSinceEpoch() : -1,
+                                QDateTime::currentMSecsSinceEpoch());
+            if (hold > 0) {
                 Item &item = m_items[row];
                 item.retryAt = QDateTime::currentDateTime().addMSecs(hold);
                 item.message = Format::waitingUntil(
@@ -234,36 +212,6 @@ void DownloadQueue::onJobFinished(quint64 serial)
         m_wasBusy = false;
         emit idle();
     }
-}
-
-QList<int> DownloadQueue::recoverPartials(const QString &folder)
-{
-    QList<int> rows;
-    const QString inFolder = folder.isEmpty() ? QString() : QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
-    const QList<PartialDownload> records = PartialDownload::all();
-    for (const PartialDownload &record : records) {
-        if (!inFolder.isEmpty() && QFileInfo(record.target).absolutePath() != inFolder)
-            continue;
-        // Being written right now by this process (an item of ours) or another instance: not a leftover.
-        QLockFile lock(PartialDownload::lockPath(record.target));
-        lock.setStaleLockTime(0);
-        if (!lock.tryLock(0))
-            continue;
-        // Only the very file the application created is picked up; a name that now holds something else (a link,
-        // another user's file) is left alone and forgotten.
-        if (!(SecureFile::identityAt(record.partPath) == SecureFile::Identity{record.device, record.inode, -1})) {
-            PartialDownload::forget(record.target);
-            continue;
-        }
-        if (QFileInfo::exists(record.target) || QFileInfo(record.target).isSymLink()) {
-            PartialDownload::discard(record.target);
-            continue;
-        }
-        lock.unlock();
-        rows.append(
-            enqueue(record.reportId, DownloadTarget::file(record.target), {}, QFileInfo(record.target).fileName()));
-    }
-    return rows;
 }
 
 void DownloadQueue::cancel(int row)

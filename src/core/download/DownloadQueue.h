@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/RateBudget.h"
 #include "api/Report.h"
 #include "download/ReportDownloadJob.h"
 
@@ -52,19 +53,13 @@ public:
 
     /// When X-RateLimit-Remaining falls to this many requests or fewer, new items start only one at a time and
     /// spread over the rest of the window.
-    void setRateLimitReserve(int requests) { m_rateLimitReserve = requests; }
+    void setRateLimitReserve(int requests) { m_budget.setReserve(requests); }
 
     /// Adds an item; returns its row. `title` is for display (report title or filename).
     int enqueue(const QString &reportId, const DownloadTarget &target, const std::optional<DownloadTicket> &ticket = {},
                 const QString &title = {});
     /// The newest row of a report, or -1.
     int rowOfReport(const QString &reportId) const;
-    /// Picks up what a crash or a kill left: each download the application recorded in its state folder
-    /// (PartialDownload) whose partial file is still the one it created is enqueued to be resumed (Range from where
-    /// it stopped), or removed when its target exists by now. Nothing else is touched: a ".part" in a folder that
-    /// the application has no record of is not ours. `folder` limits it to targets in one folder. Returns the rows
-    /// added.
-    QList<int> recoverPartials(const QString &folder = {});
     void cancel(int row);
     void cancelAll();
     /// Removes the rows that are done, failed or cancelled.
@@ -119,15 +114,13 @@ private:
     void onJobFinished(quint64 serial);
     void flushProgress();
     void emitRowChanged(int row);
-    /// Milliseconds to hold back the next start because of the rate limit (0 = go).
-    qint64 rateLimitHold() const;
 
     QPointer<ApiClient> m_api;
     DownloadHistory *m_history = nullptr;
     QList<Item> m_items;
     quint64 m_nextSerial = 1;
     int m_maxConcurrent = 3;
-    int m_rateLimitReserve = 20;
+    RateBudget m_budget;
     QTimer m_progressTimer;
     QTimer m_scheduleTimer;
     QDateTime m_lastStart;

@@ -3,6 +3,7 @@
 #include "Job.h"
 #include "api/NetworkOptions.h"
 #include "api/RateLimit.h"
+#include "net/HttpErrors.h"
 
 #include <QPointer>
 #include <QScopedPointer>
@@ -15,23 +16,6 @@ class QNetworkReply;
 namespace getbill {
 
 class TokenProvider;
-
-/// What a request is for. The purpose decides every rule that differs between GetBill's three kinds of request,
-/// so that no caller sets up a QNetworkRequest by hand.
-enum class HttpPurpose
-{
-    /// The GetBill API: bearer token, JSON accepted, redirects followed within the origin only (Qt 6.4's default
-    /// policy would carry Authorization to another host), bounded body, transient failures retried.
-    Api,
-    /// The OAuth token endpoint: a form POST with the client secret, same-origin redirects only, small body,
-    /// transient failures retried.
-    Token,
-    /// A signed download link: no token, no cookies, identity encoding (byte counts are the file's), redirects
-    /// followed by hand so each hop is checked (https, or http to loopback; never https to http), the body streamed
-    /// to a BodySink with a bounded read buffer, over HTTP/1.1 (Qt 6.4's HTTP/2 ignores setReadBufferSize and
-    /// buffers the whole body: 304 MiB for a 256 MiB file, measured). Not retried here: a retry needs a fresh link.
-    File,
-};
 
 /// Takes a file body as it arrives (HttpPurpose::File). The job reads from the network only while the sink has
 /// room, so a slow disk slows the server down through TCP instead of growing memory.

@@ -1,0 +1,35 @@
+# Keeps the shape of issue 8 from growing back: the window stays a thin view (MainWindow.cpp <= 400 lines), no
+# source file of the product passes 500 lines, and no core class passes 400 (core .cpp files). Run by ctest as
+# `source_sizes`: cmake -DSOURCE_DIR=<repo> -P SourceSizes.cmake [-DLIMIT_SCALE=<percent>] (a smaller scale proves
+# the check bites).
+cmake_minimum_required(VERSION 3.22)
+if(NOT DEFINED LIMIT_SCALE)
+    set(LIMIT_SCALE 100)
+endif()
+math(EXPR window_limit "400 * ${LIMIT_SCALE} / 100")
+math(EXPR file_limit "500 * ${LIMIT_SCALE} / 100")
+math(EXPR core_limit "400 * ${LIMIT_SCALE} / 100")
+
+file(GLOB_RECURSE sources RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/src/*.cpp" "${SOURCE_DIR}/src/*.h"
+     "${SOURCE_DIR}/app/*.cpp" "${SOURCE_DIR}/app/*.h")
+set(failures "")
+foreach(source IN LISTS sources)
+    file(READ "${SOURCE_DIR}/${source}" text)
+    string(REGEX MATCHALL "\n" newlines "${text}")
+    list(LENGTH newlines count)
+    set(limit ${file_limit})
+    if(source MATCHES "^src/core/.*\\.cpp$")
+        set(limit ${core_limit})
+    endif()
+    if(source STREQUAL "src/gui/app/MainWindow.cpp")
+        set(limit ${window_limit})
+    endif()
+    if(count GREATER limit)
+        string(APPEND failures "\n  ${source}: ${count} lines (at most ${limit})")
+    endif()
+endforeach()
+list(LENGTH sources checked)
+if(failures)
+    message(FATAL_ERROR "Source files over their size limit:${failures}\nSplit them by responsibility.")
+endif()
+message(STATUS "source_sizes: ${checked} files within their limits")
