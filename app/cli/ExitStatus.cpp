@@ -32,6 +32,7 @@ ExitStatus exitStatusFor(const ApiError &error)
     case ApiError::Category::Refused:
         return ExitStatus::Refused;
     case ApiError::Category::Transient:
+    case ApiError::Category::Untrusted: // a network failure, as the README's table says
         return ExitStatus::Transient;
     case ApiError::Category::Integrity:
         return ExitStatus::Integrity;

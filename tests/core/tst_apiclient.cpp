@@ -402,7 +402,9 @@ void TestApiClient::tlsTrustedAndUntrusted()
     auto refused = run(other.api().listReports());
     QCOMPARE(refused->error().kind(), ApiError::Kind::Tls);
     QVERIFY(refused->error().message().contains(QLatin1String("could not be verified")));
-    QCOMPARE(refused->error().category(), ApiError::Category::Refused);
+    // Fails closed and is never retried; for the CLI a network failure (exit 5).
+    QCOMPARE(refused->error().category(), ApiError::Category::Untrusted);
+    QVERIFY(!refused->error().isRetryable());
     QCOMPARE(other.server().requests().size(), 0); // the handshake failed before any request was sent
 }
 

@@ -105,6 +105,7 @@ ApiError::Category ApiError::category() const
     case Kind::InvalidResponse:
         return Category::Transient;
     case Kind::Tls:
+        return Category::Untrusted;
     case Kind::InsecureUrl:
     case Kind::InvalidInput:
     case Kind::LinkRejected:

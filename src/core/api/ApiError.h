@@ -38,6 +38,7 @@ public:
         NotAuthenticated, ///< 401 or no token: sign in again
         Refused,          ///< 400, 403, 404, 422 or not ready: retrying will not help
         Transient,        ///< network, timeout, 429, 5xx, broken answers: worth retrying
+        Untrusted,        ///< TLS could not be verified: a network failure, never retried (fails closed)
         Integrity,
         LocalFile,
         Cancelled,
