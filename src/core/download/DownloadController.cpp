@@ -70,8 +70,9 @@ void DownloadController::download(const QStringList &ids, const DownloadTarget &
         connect(job, &Job::finished, this, [this, job, batch] {
             job->deleteLater();
             --m_pending;
-            if (batch->generation != m_generation)
-                return; // cancelled meanwhile
+            // Cancelled meanwhile (an account switch cancels the old account's calls): nothing to report.
+            if (batch->generation != m_generation || job->error().kind() == ApiError::Kind::Cancelled)
+                return;
             --batch->pending;
             if (job->succeeded()) {
                 batch->found.insert(job->reportId(), job->report());

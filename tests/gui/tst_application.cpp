@@ -1,0 +1,286 @@
+// gui::Application, the flows that used to be lambdas in main(): the first screen, demo data, a saved account,
+// a keychain that cannot be read, signing in from the demo, a change of API address, ids handed over, leftovers
+// resumed once a credential exists, and GETBILL_TOKEN kept out of the environment of children.
+
+#include "Application.h"
+#include "DemoHost.h"
+#include "GuiHarness.h"
+#include "MainWindow.h"
+#include "MessageBar.h"
+#include "ReportTableModel.h"
+#include "SignInDialog.h"
+#include "api/ApiClient.h"
+#include "auth/Account.h"
+#include "auth/MemorySecretStore.h"
+#include "download/DownloadController.h"
+#include "download/DownloadQueue.h"
+#include "download/PartialDownload.h"
+#include "download/SecureFile.h"
+
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace getbill;
+using namespace getbill::gui;
+using namespace getbill::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+/// A keychain that cannot be read: what a locked Secret Service answers.
+class LockedStore : public MemorySecretStore
+{
+protected:
+    void doRead(SecretJob *job) override
+    {
+        QTimer::singleShot(0, job, [job] {
+            job->complete({Result::Status::Locked, u"The keychain is locked. Unlock it and try again."_s});
+        });
+    }
+};
+
+/// What an application of the tests is made of: its own settings file, a memory keychain, scripted dialogs.
+struct Rig
+{
+    QTemporaryDir dir;
+    QSettings settings{dir.filePath(u"settings.ini"_s), QSettings::IniFormat};
+    MemorySecretStore memory;
+    ScriptedChooser chooser;
+    RecordingLauncher launcher;
+    DemoHost demo;
+
+    std::unique_ptr<Application> make(Application::Options options, SecretStore *store = nullptr)
+    {
+        Application::Parts parts;
+        parts.settings = &settings;
+        parts.secrets = store ? store : &memory;
+        parts.chooser = &chooser;
+        parts.launcher = &launcher;
+        parts.demo = &demo;
+        return std::make_unique<Application>(std::move(options), parts);
+    }
+};
+
+bool waitForList(Application &app)
+{
+    QSignalSpy loaded(app.window(), &MainWindow::listLoaded);
+    return (app.window()->reportModel()->rowCount() > 0 && !app.window()->isLoading()) || loaded.wait(10'000);
+}
+
+/// Saves a credential for `apiUrl` the way a sign-in would have.
+void saveCredential(SecretStore &store, const QUrl &apiUrl, const Credential &credential)
+{
+    std::unique_ptr<SecretJob> job(store.write(SecretStore::keyFor(apiUrl), credential.toSecret()));
+    QVERIFY(TestFixture::waitFor(job.get()));
+    QVERIFY(job->result().isOk());
+}
+} // namespace
+
+class TestApplication : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void init();
+    void demoOptionShowsTheDemoList();
+    void welcomeThenDemoData();
+    void savedAccountIsSignedInAtStart();
+    void unreadableKeychainSaysSoOnTheWelcomePage();
+    void signingInFromTheDemoKeepsTheAccountsOwnAddress();
+    void anotherApiAddressIsAnotherAccount();
+    void idsHandedOverWaitForTheList();
+    void leftoversResumeOnceSignedIn();
+    void environmentTokenIsNotInherited();
+    void refusedApiAddressEndsTheStart();
+};
+
+void TestApplication::initTestCase()
+{
+    // The state folder (partial-download records) and the history are the test's own.
+    static QTemporaryDir data;
+    qputenv("XDG_DATA_HOME", data.path().toUtf8());
+}
+
+void TestApplication::init()
+{
+    qunsetenv("GETBILL_TOKEN");
+    qunsetenv("GETBILL_API_URL");
+}
+
+void TestApplication::demoOptionShowsTheDemoList()
+{
+    Rig rig;
+    auto app = rig.make({{}, true, {}});
+    QVERIFY(app->start());
+    QVERIFY(app->window()->isDemoMode());
+    QVERIFY(!app->window()->isShowingWelcome());
+    QVERIFY(waitForList(*app));
+    QVERIFY(app->window()->reportModel()->rowCount() > 30);
+    QCOMPARE(app->api()->baseUrl(), rig.demo.apiUrl());
+}
+
+void TestApplication::welcomeThenDemoData()
+{
+    Rig rig;
+    auto app = rig.make({});
+    QVERIFY(app->start());
+    QSignalSpy accountLoaded(app.get(), &Application::accountLoaded);
+    QVERIFY(accountLoaded.wait(5000)); // nothing saved: the welcome page stays
+    QVERIFY(app->window()->isShowingWelcome());
+    emit app->window()->demoRequested();
+    QVERIFY(app->window()->isDemoMode());
+    QVERIFY(waitForList(*app));
+    QVERIFY(app->window()->reportModel()->rowCount() > 30);
+}
+
+void TestApplication::savedAccountIsSignedInAtStart()
+{
+    Rig rig;
+    TestFixture api;
+    api.server().addToken(u"saved-token"_s);
+    saveCredential(rig.memory, api.server().apiUrl(), Credential::token(u"saved-token"_s));
+    auto app = rig.make({api.server().apiUrl().toString(), false, {}});
+    QVERIFY(app->start());
+    QVERIFY(waitForList(*app));
+    QVERIFY(app->account()->isSignedIn());
+    QCOMPARE(app->api()->tokens(), app->account());
+    QCOMPARE(app->window()->reportModel()->rowCount(), int(api.server().reports().size()));
+    QVERIFY(!app->window()->isDemoMode());
+}
+
+void TestApplication::unreadableKeychainSaysSoOnTheWelcomePage()
+{
+    Rig rig;
+    LockedStore locked;
+    auto app = rig.make({}, &locked);
+    QVERIFY(app->start());
+    QSignalSpy accountLoaded(app.get(), &Application::accountLoaded);
+    QVERIFY(accountLoaded.wait(5000));
+    QVERIFY(app->window()->isShowingWelcome());
+    QVERIFY(app->window()->messageBar()->isVisible());
+    QVERIFY2(app->window()->messageBar()->text().contains(u"locked"_s) &&
+                 app->window()->messageBar()->text().contains(u"for this session only"_s),
+             qPrintable(app->window()->messageBar()->text()));
+}
+
+void TestApplication::signingInFromTheDemoKeepsTheAccountsOwnAddress()
+{
+    Rig rig;
+    TestFixture api;
+    api.server().addToken(u"good-token"_s);
+    auto app = rig.make({api.server().apiUrl().toString(), true, {}});
+    QVERIFY(app->start());
+    QVERIFY(app->window()->isDemoMode());
+    QVERIFY(waitForList(*app));
+    app->signIn();
+    auto *dialog = app->window()->findChild<SignInDialog *>();
+    QVERIFY(dialog);
+    // The account's own API, not the demo's loopback address.
+    auto *url = dialog->findChild<QLineEdit *>(u"apiUrlEdit"_s);
+    url->setText(api.server().apiUrl().toString());
+    dialog->findChild<QLineEdit *>(u"tokenEdit"_s)->setText(u"good-token"_s);
+    QSignalSpy signedIn(dialog, &SignInDialog::signedIn);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(u"testSaveButton"_s), Qt::LeftButton);
+    QVERIFY(signedIn.wait(10'000));
+    QVERIFY(!app->window()->isDemoMode());
+    QCOMPARE(app->api()->baseUrl(), api.server().apiUrl());
+    QCOMPARE(app->settings()->apiUrl(), api.server().apiUrl());
+    QVERIFY(waitForList(*app));
+    QCOMPARE(app->window()->reportModel()->rowCount(), int(api.server().reports().size()));
+}
+
+void TestApplication::anotherApiAddressIsAnotherAccount()
+{
+    Rig rig;
+    TestFixture first;
+    TestFixture second;
+    first.server().addToken(u"first-token"_s);
+    second.server().addToken(u"second-token"_s);
+    second.server().clearReports();
+    second.server().addReport(TestFixture::csvReport(u"report_second"_s));
+    saveCredential(rig.memory, first.server().apiUrl(), Credential::token(u"first-token"_s));
+    saveCredential(rig.memory, second.server().apiUrl(), Credential::token(u"second-token"_s));
+    auto app = rig.make({first.server().apiUrl().toString(), false, {}});
+    QVERIFY(app->start());
+    QVERIFY(waitForList(*app));
+    app->settings()->setApiUrl(second.server().apiUrl());
+    QSignalSpy loaded(app->window(), &MainWindow::listLoaded);
+    emit app->window()->settingsChanged();
+    QVERIFY(loaded.wait(10'000));
+    QCOMPARE(app->api()->baseUrl(), second.server().apiUrl());
+    QCOMPARE(app->window()->reportModel()->rowCount(), 1);
+    // The second API saw only the second account's token.
+    for (const auto &r : second.server().requests())
+        QCOMPARE(r.headers.value("authorization"), QByteArray("Bearer second-token"));
+}
+
+void TestApplication::idsHandedOverWaitForTheList()
+{
+    Rig rig;
+    auto app = rig.make({});
+    QVERIFY(app->start());
+    Settings(&rig.settings).setSaveMode(Settings::SaveMode::AlwaysToFolder);
+    Settings(&rig.settings).setDownloadFolder(rig.dir.path());
+    app->handOver({u"getbill://report/report_00400x"_s});
+    QVERIFY(app->window()->messageBar()->text().contains(u"1 report id"_s));
+    QCOMPARE(app->downloads()->queue()->rowCount(), 0);
+    emit app->window()->demoRequested();
+    QTRY_COMPARE_WITH_TIMEOUT(app->downloads()->queue()->rowCount(), 1, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(app->downloads()->queue()->state(0), ReportDownloadJob::State::Done, 15'000);
+}
+
+void TestApplication::leftoversResumeOnceSignedIn()
+{
+    Rig rig;
+    TestFixture api;
+    const sandbox::SandboxReport r = TestFixture::csvReport(u"report_leftover"_s, 300'000);
+    api.server().addReport(r);
+    // What a crash left: half the file, recorded by the application.
+    const QString target = QDir(rig.dir.path()).filePath(u"leftover.csv"_s);
+    QFile part(PartialDownload::defaultPartPath(target));
+    QVERIFY(part.open(QIODevice::WriteOnly));
+    part.write(api.server().contentOf(r.id).left(100'000));
+    part.close();
+    PartialDownload record;
+    record.target = target;
+    record.partPath = part.fileName();
+    record.reportId = r.id;
+    record.fileSize = 300'000;
+    const SecureFile::Identity identity = SecureFile::identityAt(part.fileName());
+    record.device = identity.device;
+    record.inode = identity.inode;
+    QVERIFY(record.save());
+
+    saveCredential(rig.memory, api.server().apiUrl(), Credential::token(sandbox::SandboxServer::demoToken()));
+    auto app = rig.make({api.server().apiUrl().toString(), false, {}});
+    QVERIFY(app->start());
+    QTRY_COMPARE_WITH_TIMEOUT(app->downloads()->queue()->rowCount(), 1, 10'000);
+    QTRY_COMPARE_WITH_TIMEOUT(app->downloads()->queue()->state(0), ReportDownloadJob::State::Done, 15'000);
+    QCOMPARE(readFile(target), api.server().contentOf(r.id));
+    QCOMPARE(api.downloadRequests().first().headers.value("range"), QByteArray("bytes=100000-"));
+}
+
+void TestApplication::environmentTokenIsNotInherited()
+{
+    Rig rig;
+    TestFixture api;
+    qputenv("GETBILL_TOKEN", sandbox::SandboxServer::demoToken().toUtf8());
+    auto app = rig.make({api.server().apiUrl().toString(), false, {}});
+    QVERIFY(app->start());
+    // Read once, then gone: a PDF viewer or xdg-open started from the window does not get it.
+    QVERIFY(!qEnvironmentVariableIsSet("GETBILL_TOKEN"));
+    QVERIFY(waitForList(*app));
+    QVERIFY(!app->window()->isShowingWelcome());
+}
+
+void TestApplication::refusedApiAddressEndsTheStart()
+{
+    Rig rig;
+    auto app = rig.make({u"http://getbill.io/external-api/v1"_s, false, {}});
+    QVERIFY(!app->start());
+}
+
+QTEST_MAIN(TestApplication)
+#include "tst_application.moc"
