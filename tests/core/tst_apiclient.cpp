@@ -63,6 +63,8 @@ private slots:
     void rateLimitWaitsForRetryAfter();
     void rateLimitTooLongFailsAtOnce();
     void oversizedJsonIsCutOff();
+    void pageCountBeyondTotalIsRefused();
+    void aListThatRepeatsItselfStops();
     void stallTimesOut();
     void rateLimitHeadersAreTracked();
     void cancelStopsEverything();
@@ -313,6 +315,55 @@ void TestApiClient::rateLimitTooLongFailsAtOnce()
     QCOMPARE(job->error().retryAfterSeconds(), 1800);
     QCOMPARE(job->error().message(), QStringLiteral("Rate limit exceeded. Please try again later."));
     QCOMPARE(countRequests(f.server(), Fault::Host::Api, QStringLiteral("/reports")), 1);
+}
+
+namespace {
+QByteArray pageBody(const QStringList &ids, int total, int pages)
+{
+    QByteArray data;
+    for (const QString &id : ids)
+        data += (data.isEmpty() ? "" : ",") + QByteArray(R"({"id":")") + id.toLatin1() +
+                R"(","type":"export","title":"T","status":"completed","download_available":true})";
+    return R"({"error":false,"data":[)" + data + R"(],"pagination":{"total":)" + QByteArray::number(total) +
+           R"(,"page":1,"limit":100,"pages":)" + QByteArray::number(pages) + "}}";
+}
+} // namespace
+
+void TestApiClient::pageCountBeyondTotalIsRefused()
+{
+    // 10 reports cannot fill 100,000 pages of 100: a server that says so is not followed page after page (issue 9:
+    // a growing page count kept the CLI listing for ever, burning the hourly budget).
+    TestFixture f;
+    Fault lying;
+    lying.pathContains = QStringLiteral("/reports?");
+    lying.times = -1;
+    lying.status = 200;
+    lying.body = pageBody({QStringLiteral("report_a")}, 10, 100'000);
+    f.server().addFault(lying);
+    auto job = run(f.api().listReports());
+    QCOMPARE(job->error().kind(), ApiError::Kind::InvalidResponse);
+    QVERIFY2(job->error().message().contains(QLatin1String("100000 pages for 10 reports")),
+             qPrintable(job->error().message()));
+    QCOMPARE(countRequests(f.server(), Fault::Host::Api, QStringLiteral("/reports?")), 1);
+}
+
+void TestApiClient::aListThatRepeatsItselfStops()
+{
+    // Pages that bring nothing new: the listing stops with an error instead of paging on.
+    TestFixture f;
+    Fault repeating;
+    repeating.pathContains = QStringLiteral("/reports?");
+    repeating.times = -1;
+    repeating.status = 200;
+    repeating.body = pageBody({QStringLiteral("report_a"), QStringLiteral("report_b")}, 900, 9);
+    f.server().addFault(repeating);
+    auto job = run(f.api().listReports());
+    QCOMPARE(job->error().kind(), ApiError::Kind::InvalidResponse);
+    QVERIFY2(job->error().message().contains(QLatin1String("sent page")), qPrintable(job->error().message()));
+    QCOMPARE(job->error().category(), ApiError::Category::Transient); // exit 5 for the CLI
+    // The first page, then at most the pages already in flight when the repeat was seen.
+    QVERIFY(countRequests(f.server(), Fault::Host::Api, QStringLiteral("/reports?")) <=
+            1 + ReportListJob::pagesInFlight);
 }
 
 void TestApiClient::oversizedJsonIsCutOff()

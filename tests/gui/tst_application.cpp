@@ -17,6 +17,7 @@
 #include "download/PartialDownload.h"
 #include "download/SecureFile.h"
 
+#include <QFileOpenEvent>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -92,6 +93,7 @@ private slots:
     void anotherApiAddressIsAnotherAccount();
     void idsHandedOverWaitForTheList();
     void leftoversResumeOnceSignedIn();
+    void linksOpenedBeforeTheWindowAreKept();
     void environmentTokenIsNotInherited();
     void refusedApiAddressEndsTheStart();
 };
@@ -229,6 +231,22 @@ void TestApplication::idsHandedOverWaitForTheList()
     emit app->window()->demoRequested();
     QTRY_COMPARE_WITH_TIMEOUT(app->downloads()->queue()->rowCount(), 1, 10'000);
     QTRY_COMPARE_WITH_TIMEOUT(app->downloads()->queue()->state(0), ReportDownloadJob::State::Done, 15'000);
+}
+
+void TestApplication::linksOpenedBeforeTheWindowAreKept()
+{
+    // What macOS does with a clicked getbill:// link: a QFileOpenEvent, possibly before the window exists.
+    Rig rig;
+    Settings(&rig.settings).setSaveMode(Settings::SaveMode::AlwaysToFolder);
+    Settings(&rig.settings).setDownloadFolder(rig.dir.path());
+    auto app = rig.make({{}, true, {}});
+    QFileOpenEvent early(QUrl(u"getbill://report/report_00400x"_s));
+    QVERIFY(QCoreApplication::sendEvent(QCoreApplication::instance(), &early));
+    QVERIFY(app->start());
+    QTRY_COMPARE_WITH_TIMEOUT(app->downloads()->queue()->rowCount(), 1, 10'000);
+    QFileOpenEvent later(QUrl(u"getbill://report/report_i80a7a"_s));
+    QVERIFY(QCoreApplication::sendEvent(QCoreApplication::instance(), &later));
+    QTRY_COMPARE_WITH_TIMEOUT(app->downloads()->queue()->rowCount(), 2, 10'000);
 }
 
 void TestApplication::leftoversResumeOnceSignedIn()

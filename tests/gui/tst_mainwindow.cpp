@@ -608,6 +608,43 @@ private slots:
         QVERIFY(widgets.size() > 30);
     }
 
+    void serverTextIsPlainText()
+    {
+        // A title, a description and an API message full of markup are shown as the characters they are (issue 9):
+        // no bold, no link to click, no image fetched.
+        test::GuiHarness h;
+        sandbox::SandboxReport r = extraReport(u"report_markup"_s);
+        r.title = u"<b>Bold</b> <a href=\"https://evil.example/\">click</a>"_s;
+        r.description = u"<img src=\"https://evil.example/pixel.png\">"_s;
+        h.fixture.server().addReport(r);
+        QVERIFY(h.showLoaded());
+        select(*h.window, r.id);
+        auto *title = h.window->detailPanel()->findChild<QLabel *>(u"detailTitle"_s);
+        QCOMPARE(title->textFormat(), Qt::PlainText);
+        QCOMPARE(title->text(), r.title);
+        auto *description = h.window->detailPanel()->findChild<QLabel *>(u"detailDescription"_s);
+        QCOMPARE(description->textFormat(), Qt::PlainText);
+        // Every value the panel shows (its own captions aside) is plain text.
+        for (QLabel *label : h.window->detailPanel()->findChildren<QLabel *>())
+            if (label->objectName().startsWith(u"detail"_s) && label->objectName() != u"detailStatusIcon"_s)
+                QVERIFY2(label->textFormat() == Qt::PlainText, qPrintable(label->objectName()));
+        const QModelIndex cell = h.window->reportModel()->index(h.window->reportModel()->rowOf(r.id), 0);
+        const QString tip = cell.data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(u"&lt;b&gt;Bold&lt;/b&gt;"_s) && !tip.contains(u"<b>"_s), qPrintable(tip));
+
+        sandbox::Fault refused;
+        refused.pathContains = u"/reports/report_markup"_s;
+        refused.status = 403;
+        refused.body =
+            R"({"error":true,"message":"<b>Denied</b> <a href='https://evil.example/'>see here</a>","code":403})";
+        h.fixture.server().addFault(refused);
+        h.window->openReportIds({u"report_markup_other"_s, u"report_markup"_s});
+        QTRY_VERIFY(h.window->messageBar()->isVisible());
+        auto *text = h.window->messageBar()->findChild<QLabel *>(u"messageText"_s);
+        QVERIFY(text);
+        QCOMPARE(text->textFormat(), Qt::PlainText);
+    }
+
     void welcomePageOffersSignInAndDemo()
     {
         test::GuiHarness h;

@@ -19,6 +19,8 @@ private slots:
     void secretFromArgvIsRefused();
     void keychainUnavailableIsALocalError();
     void statusWithoutCredential();
+    void clientSecretGoesToTheApisOwnOrigin();
+    void tokenEndpointErrorNeverEchoesTheSecret();
 
 private:
     QProcessEnvironment m_env;
@@ -108,6 +110,45 @@ void TestAuthCli::statusWithoutCredential()
     QCOMPARE(run.exitCode, 0);
     QVERIFY(run.out.contains("GETBILL_TOKEN: set (overrides the keychain)"));
     QVERIFY(!run.out.contains("cli-good-token"));
+}
+
+void TestAuthCli::clientSecretGoesToTheApisOwnOrigin()
+{
+    // Without GETBILL_TOKEN_URL the secret is posted to the API origin's /token, never to getbill.io for another
+    // API (issue 9: `auth set-client --api-url https://other.example/...` posted it to getbill.io/token).
+    m_env.remove(QStringLiteral("GETBILL_TOKEN_URL"));
+    m_server.clearRequests();
+    const CliRun run =
+        runCli({QStringLiteral("--api-url"), m_server.apiUrl().toString(), QStringLiteral("auth"),
+                QStringLiteral("set-client"), QStringLiteral("--client-id"), QStringLiteral("cli_client")},
+               m_env, "cli-secret\n");
+    // Accepted by the API's own token endpoint (saving then fails: no keychain here, exit 7).
+    QCOMPARE(run.exitCode, 7);
+    QVERIFY2(run.err.contains("The credential works"), run.err.constData());
+    int posts = 0;
+    for (const auto &r : m_server.requests())
+        if (r.host == sandbox::Fault::Host::Token && r.method == "POST")
+            ++posts;
+    QCOMPARE(posts, 1);
+}
+
+void TestAuthCli::tokenEndpointErrorNeverEchoesTheSecret()
+{
+    // A proxy or a broken server answers with a page that quotes the request: the secret must not reach the user.
+    sandbox::Fault echo;
+    echo.host = sandbox::Fault::Host::Token;
+    echo.status = 502;
+    echo.contentType = "application/json";
+    echo.body = R"({"error":true,"message":"Bad gateway for client_secret=cli-secret&scope=reports:read","code":502})";
+    echo.times = -1;
+    m_server.addFault(echo);
+    const CliRun run = runCli({QStringLiteral("auth"), QStringLiteral("set-client"), QStringLiteral("--client-id"),
+                               QStringLiteral("cli_client")},
+                              m_env, "cli-secret\n");
+    m_server.clearFaults();
+    QCOMPARE(run.exitCode, 5);
+    QVERIFY2(run.err.contains("Bad gateway for client_secret=***"), run.err.constData());
+    QVERIFY(!run.err.contains("cli-secret"));
 }
 
 QTEST_GUILESS_MAIN(TestAuthCli)

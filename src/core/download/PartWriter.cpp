@@ -193,7 +193,9 @@ void PartWriter::commit(const QString &target, bool replace)
         error = QCoreApplication::translate("getbill::PartWriter", "The file is not open.");
     else if (!FileCommit::commit(m_fd, m_path, target, replace, &error) && error.isEmpty())
         error = QCoreApplication::translate("getbill::PartWriter", "Cannot move the downloaded file.");
-    closeFile();
+    // A refused commit keeps the file open: the caller discards it (by this descriptor's identity) or keeps it.
+    if (error.isEmpty())
+        closeFile();
     emit committed(error);
 }
 

@@ -34,7 +34,8 @@ public slots:
     void truncate();
     /// Syncs the file to stable storage and reports the SHA-256 of all of it; the file stays open for commit().
     void finish();
-    /// Gives the file its final name (FileCommit::commit) and closes it.
+    /// Gives the file its final name (FileCommit::commit) and closes it; a refused commit leaves it open, for
+    /// discard() or keep().
     void commit(const QString &target, bool replace);
     /// Closes the file and leaves it where it is (a later attempt continues it).
     void keep();

@@ -21,6 +21,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileOpenEvent>
 #include <QNetworkAccessManager>
 #include <QSettings>
 #include <cstdio>
@@ -63,6 +64,21 @@ Application::Application(Options options, Parts parts, QObject *parent)
         m_ownLauncher = std::make_unique<DesktopFileLauncher>();
         m_parts.launcher = m_ownLauncher.get();
     }
+    QCoreApplication::instance()->installEventFilter(this);
+}
+
+bool Application::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() == QEvent::FileOpen && watched == QCoreApplication::instance()) {
+        const auto *open = static_cast<QFileOpenEvent *>(event);
+        const QString link = open->url().isLocalFile() ? open->file() : open->url().toString();
+        if (m_window)
+            handOver({link});
+        else
+            m_opened << link;
+        return true;
+    }
+    return QObject::eventFilter(watched, event);
 }
 
 Application::~Application()
@@ -134,7 +150,7 @@ bool Application::start()
         loadAccount();
     }
     m_window->show();
-    handOver(m_options.handOver);
+    handOver(m_options.handOver + std::exchange(m_opened, {}));
     return true;
 }
 

@@ -86,6 +86,11 @@ signals:
     /// The saved account was read at start (or found missing): the first screen is final.
     void accountLoaded();
 
+protected:
+    /// macOS hands getbill:// links and files to a running application as QFileOpenEvent, possibly before the
+    /// window exists: they are kept until it does.
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void applyNetworkOptions();
     void onSignedIn();
@@ -109,6 +114,7 @@ private:
     std::unique_ptr<DownloadController> m_downloads;
     std::unique_ptr<MainWindow> m_window;
     bool m_recovered = false;
+    QStringList m_opened; ///< links that arrived before the window
 };
 
 } // namespace getbill::gui

@@ -1,5 +1,7 @@
 #include "MessageBar.h"
 
+#include "PlainText.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -18,6 +20,7 @@ MessageBar::MessageBar(QWidget *parent)
     m_text->setObjectName(QStringLiteral("messageText"));
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    PlainText::apply(m_text); // the API's own messages: text, never markup
     m_text->setAccessibleName(tr("Message text"));
     m_action->setObjectName(QStringLiteral("messageAction"));
     m_action->setAccessibleName(tr("Message action"));

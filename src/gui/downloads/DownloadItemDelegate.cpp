@@ -1,14 +1,18 @@
 #include "DownloadItemDelegate.h"
 
 #include "Format.h"
+#include "PlainText.h"
 #include "ReportIcons.h"
 #include "download/DownloadQueue.h"
 #include "download/ReportDownloadJob.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QHelpEvent>
 #include <QPainter>
+#include <QToolTip>
 
 namespace getbill::gui {
 
@@ -163,6 +167,19 @@ void DownloadItemDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
                                                         second.width()));
     }
     painter->restore();
+}
+
+bool DownloadItemDelegate::helpEvent(QHelpEvent *event, QAbstractItemView *view, const QStyleOptionViewItem &option,
+                                     const QModelIndex &index)
+{
+    if (event->type() != QEvent::ToolTip)
+        return QStyledItemDelegate::helpEvent(event, view, option, index);
+    const QString text = PlainText::toolTip(index.data(Qt::ToolTipRole).toString());
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPos(), text, view);
+    return true;
 }
 
 } // namespace getbill::gui

@@ -14,6 +14,9 @@ public:
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+    /// The row's tooltip (a server's message, a path) shown literally, never as markup.
+    bool helpEvent(QHelpEvent *event, QAbstractItemView *view, const QStyleOptionViewItem &option,
+                   const QModelIndex &index) override;
 
     /// The second line as text (also the row's accessible description and what tests read).
     static QString detailText(const QModelIndex &index);

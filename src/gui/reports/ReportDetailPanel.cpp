@@ -1,6 +1,7 @@
 #include "ReportDetailPanel.h"
 
 #include "Format.h"
+#include "PlainText.h"
 #include "ReportIcons.h"
 
 #include <QClipboard>
@@ -33,6 +34,9 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     m_placeholder->setEnabled(false);
     m_placeholder->setAccessibleName(tr("No report selected"));
 
+    // Everything here comes from GetBill: text, never markup.
+    for (QLabel *label : {m_title, m_reason, m_description, m_expiry, m_placeholder})
+        PlainText::apply(label);
     m_title->setObjectName(QStringLiteral("detailTitle"));
     m_title->setWordWrap(true);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
@@ -154,6 +158,7 @@ ReportDetailPanel::~ReportDetailPanel() = default;
 QLabel *ReportDetailPanel::addField(QFormLayout *form, const QString &name, const QString &label)
 {
     auto *value = new QLabel(m_content);
+    PlainText::apply(value);
     value->setObjectName(QStringLiteral("detail_") + name);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     value->setWordWrap(true);

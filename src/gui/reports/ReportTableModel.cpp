@@ -1,6 +1,7 @@
 #include "ReportTableModel.h"
 
 #include "Format.h"
+#include "PlainText.h"
 #include "ReportIcons.h"
 
 #include <QDir>
@@ -78,12 +79,13 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
                                            : QIcon(QStringLiteral(":/getbill/icons/status-downloaded.png"));
         break;
     case Qt::ToolTipRole:
+        // Titles, descriptions and paths are the server's or the disk's: shown literally (PlainText).
         if (index.column() == TitleColumn)
-            return r.description.isEmpty() ? r.title : r.title + QLatin1Char('\n') + r.description;
+            return PlainText::toolTip(r.description.isEmpty() ? r.title : r.title + QLatin1Char('\n') + r.description);
         if (index.column() == StatusColumn && !row.savedPath.isEmpty())
-            return tr("Saved to %1").arg(QDir::toNativeSeparators(row.savedPath));
+            return PlainText::toolTip(tr("Saved to %1").arg(QDir::toNativeSeparators(row.savedPath)));
         if (index.column() == StatusColumn)
-            return Format::notDownloadableReason(r);
+            return PlainText::toolTip(Format::notDownloadableReason(r));
         if (index.column() == SizeColumn && r.fileSize >= 0)
             return tr("%L1 bytes").arg(r.fileSize);
         break;
