@@ -14,6 +14,7 @@ private slots:
     void longNameKeepsItsShortExtension();
     void removedCharactersDoNotLeaveUnnormalisedText();
     void idWithTrailingNewlineIsNotAnId();
+    void boundingDoesNotUncoverAnAllowedExtension();
 };
 
 void TestFuzzRegressions::longNameWithAFarDotIsStable()
@@ -64,6 +65,30 @@ void TestFuzzRegressions::idWithTrailingNewlineIsNotAnId()
     QCOMPARE(ReportLink::idFromUrl(QUrl(QStringLiteral("https://getbill.io/dashboard?report_id=report_a%0A"))),
              QString());
     QCOMPARE(ReportLink::idsFromText(QStringLiteral("report_a\n")), QStringList{QStringLiteral("report_a")});
+}
+
+void TestFuzzRegressions::boundingDoesNotUncoverAnAllowedExtension()
+{
+    // fuzz_safefilename: "….xlsx" + a combining mark is no extension, so an unknown type got ".bin"; bounding the
+    // length then cut the mark, leaving "….xlsx.bin", and a second pass dropped ".bin" and kept ".xlsx". ".bin" is no
+    // longer dropped.
+    const QString name = QString(190, QLatin1Char('a')) + QStringLiteral(".xlsx\uFE2C");
+    const QString once = SafeFileName::sanitize(name, QStringLiteral("report_w"), QString());
+    QCOMPARE(once, QString(190, QLatin1Char('a')) + QStringLiteral(".xlsx.bin"));
+    QCOMPARE(SafeFileName::sanitize(once, QStringLiteral("report_w"), QString()), once);
+    // The fuzzer's own input.
+    const QByteArray found =
+        QByteArray::fromBase64("Kp+Fvu8ueGxzeO/"
+                               "vuKyN44Eq5770LnN477isuKzvLnhsc3jvuKyN44Eqn4WNj4WkgXhsc3hsc3jvuKyN44Eq5770LnN472pqampqam"
+                               "pqampqLnhsc3jv77isjeOBKue+9C5zeO+4rLis7y54bHN477isjeOBKp+FjY+FpIF4bHN4bHN477isjeOBKue+"
+                               "9C5zeO9qampqampqampqampqampqampqampqampqampqampqampqampqampqampqampqampqamq4rLishb7vLnh"
+                               "sc3jvuKxsc42Nhb7vLnhsc3jvuKxsc2pqampqampqampqampqampqampqampqampqampqampqampqampqamq4rL"
+                               "ishb7vLnhsc3jvuKxsc42Nhb7vLnhsc3jvuKxsc42Nj/8=");
+    const QList<QByteArray> parts = found.split('\0');
+    const QString fuzzed = SafeFileName::sanitize(QString::fromUtf8(parts.value(0)), QString::fromUtf8(parts.value(1)),
+                                                  QString::fromUtf8(parts.value(2)));
+    QCOMPARE(SafeFileName::sanitize(fuzzed, QString::fromUtf8(parts.value(1)), QString::fromUtf8(parts.value(2))),
+             fuzzed);
 }
 
 QTEST_APPLESS_MAIN(TestFuzzRegressions)

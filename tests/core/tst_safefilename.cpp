@@ -226,6 +226,9 @@ void TestSafeFileName::extensionTellsTheTruth_data()
     QTest::newRow("unknown, none") << "data" << Unknown << "data.bin";
     QTest::newRow("no type, none") << "data" << QString() << "data.bin";
     QTest::newRow("no type, .bin") << "data.bin" << QString() << "data.bin";
+    QTest::newRow("no type, .BIN") << "data.BIN" << QString() << "data.bin";
+    QTest::newRow(".bin is not dropped, pdf") << "data.bin" << Pdf << "data.bin.pdf";
+    QTest::newRow("no type, allowed before .bin") << "data.xlsx.bin" << QString() << "data.xlsx.bin";
     QTest::newRow("no type, shell script") << "run.sh" << QString() << "run.bin";
 }
 

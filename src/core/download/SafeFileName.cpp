@@ -137,7 +137,11 @@ bool looksLikeExtension(const QString &ext)
 QString withTruthfulExtension(QString name, const QString &mimeExtension)
 {
     QString ext = extensionOf(name);
-    if (!ext.isEmpty() && !allowedExtensions().contains(ext.toLower()) && looksLikeExtension(ext)) {
+    // ".bin" is never dropped: it is what this rule gives an unknown type, and dropping it could uncover an allowed
+    // extension that bounding the length had brought to the end ("a.xlsx\uFE2C" + ".bin", cut to "a.xlsx.bin"), so
+    // that a second pass would give "a.xlsx" (found by fuzz_safefilename).
+    if (!ext.isEmpty() && !allowedExtensions().contains(ext.toLower()) &&
+        ext.compare(QLatin1String("bin"), Qt::CaseInsensitive) != 0 && looksLikeExtension(ext)) {
         name = trimEnds(name.left(name.size() - ext.size() - 1));
         ext = extensionOf(name);
     }

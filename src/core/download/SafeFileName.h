@@ -16,8 +16,8 @@ constexpr int maxBytes = 200;
 /// - no "." / "..", no leading dots, no trailing dots or spaces, no Windows reserved device name (also "NUL.txt":
 ///   prefixed with "_"), at most maxBytes UTF-8 bytes;
 /// - the extension tells the truth: for a known MIME type (see extensionForMimeType()) the name ends in that type's
-///   extension. A trailing extension that is not one of allowedExtensions() is dropped first, then the type's
-///   extension is appended unless the name already has it: "Invoice 2024.pdf .exe" sent as text/csv becomes
+///   extension. A trailing extension that is not one of allowedExtensions() (nor "bin") is dropped first, then the
+///   type's extension is appended unless the name already has it: "Invoice 2024.pdf .exe" sent as text/csv becomes
 ///   "Invoice 2024.pdf.csv" (the server's "pdf" stays visible, the file opens as what it is). For an unknown or
 ///   absent type the name keeps its extension only if it is an allowed one, else it ends in ".bin";
 /// - so it never ends in the application's own suffixes (".part", ".part.meta", ".lock");
