@@ -1,5 +1,6 @@
 // Inputs the fuzzers of fuzz/ found, kept as plain tests so that the fixes stay fixed without a fuzzing build.
 #include "ReportLink.h"
+#include "download/PartialDownload.h"
 #include "download/SafeFileName.h"
 
 #include <QTest>
@@ -15,6 +16,7 @@ private slots:
     void removedCharactersDoNotLeaveUnnormalisedText();
     void idWithTrailingNewlineIsNotAnId();
     void boundingDoesNotUncoverAnAllowedExtension();
+    void sidecarNumbersAreWholeNumbers();
 };
 
 void TestFuzzRegressions::longNameWithAFarDotIsStable()
@@ -89,6 +91,27 @@ void TestFuzzRegressions::boundingDoesNotUncoverAnAllowedExtension()
                                                   QString::fromUtf8(parts.value(2)));
     QCOMPARE(SafeFileName::sanitize(fuzzed, QString::fromUtf8(parts.value(1)), QString::fromUtf8(parts.value(2))),
              fuzzed);
+}
+
+void TestFuzzRegressions::sidecarNumbersAreWholeNumbers()
+{
+    // fuzz_sidecar: "inode": 131.234 was accepted as inode 131, a record save() never wrote naming another file's
+    // identity. Numbers must be whole.
+    const QByteArray found =
+        R"({"version":2,"target":"/home/u/Reports/summary.pdf","part":"/home/u/Reports/sumry.pdf.part",)"
+        R"("id":"repoLLLLLLLLLLLLLLLLLLLLLLLLLt_Abc12:","size":245076,"etag":"\"5f3a\"","device":2049,)"
+        R"("inode":131.234})";
+    QVERIFY(!PartialDownload::fromJson(found));
+    QByteArray whole = found;
+    whole.replace("131.234", "131234");
+    const std::optional<PartialDownload> record = PartialDownload::fromJson(whole);
+    QVERIFY(record);
+    QCOMPARE(record->inode, quint64(131234));
+    for (const char *field : {"\"size\":245076", "\"device\":2049"}) {
+        QByteArray fractional = whole;
+        fractional.replace(field, QByteArray(QByteArray(field) + ".5"));
+        QVERIFY2(!PartialDownload::fromJson(fractional), field);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestFuzzRegressions)
