@@ -404,6 +404,27 @@ private slots:
         QVERIFY(!QFileInfo::exists(m_runtime.filePath(u"../getbill-test-escape.socket"_s)));
     }
 
+    void nameTheSystemRefusesFailsCleanly_data()
+    {
+        QTest::addColumn<int>("keyLength");
+        QTest::newRow("longer than a socket address") << 120; // lstat says ENOENT, bind() refuses the path
+        QTest::newRow("longer than a file name") << 300;      // lstat says ENAMETOOLONG
+    }
+
+    void nameTheSystemRefusesFailsCleanly()
+    {
+        QFETCH(int, keyLength);
+        SingleInstance instance(QString(keyLength, u'k'));
+        QVERIFY(!instance.serverName().isEmpty());
+        QVERIFY(!instance.sendToRunning({u"report_a"_s}, 500));
+        QVERIFY(!instance.listen());
+        QCOMPARE(instance.listenError(), SingleInstance::ListenError::Unavailable);
+        QVERIFY(QDir(m_runtime.path())
+                    .entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::System)
+                    .filter(u"kkkkkkkkkk"_s)
+                    .isEmpty());
+    }
+
     void squatterListenerGetsNothing()
     {
         // Another user's listener at our socket's path (only root can put it in a private folder; in a shared one
