@@ -266,17 +266,17 @@ QList<Case> cases()
          [](SandboxServer &s, const QString &) { s.addReport(hostileReport(1000, QStringLiteral("../../x.pdf"))); },
          exitOk,
          {},
-         QStringLiteral("x.pdf")},
+         QStringLiteral("x.pdf.csv")},
         {"filename C:\\x.pdf",
          [](SandboxServer &s, const QString &) { s.addReport(hostileReport(1000, QStringLiteral("C:\\x.pdf"))); },
          exitOk,
          {},
-         QStringLiteral("x.pdf")},
+         QStringLiteral("x.pdf.csv")},
         {"filename NUL.txt",
          [](SandboxServer &s, const QString &) { s.addReport(hostileReport(1000, QStringLiteral("NUL.txt"))); },
          exitOk,
          {},
-         QStringLiteral("_NUL.txt")},
+         QStringLiteral("_NUL.txt.csv")},
         {"filename .",
          [](SandboxServer &s, const QString &) { s.addReport(hostileReport(1000, QStringLiteral("."))); },
          exitOk,
@@ -293,21 +293,21 @@ QList<Case> cases()
          },
          exitOk,
          {},
-         QString(196, QLatin1Char('a')) + QStringLiteral(".pdf")},
+         QString(196, QLatin1Char('a')) + QStringLiteral(".csv")},
         {"filename with control characters",
          [](SandboxServer &s, const QString &) {
              s.addReport(hostileReport(1000, QStringLiteral("in\x01voice\n\t2024\x7f.pdf")));
          },
          exitOk,
          {},
-         QStringLiteral("invoice2024.pdf")},
+         QStringLiteral("invoice2024.pdf.csv")},
         {"filename with right-to-left marks",
          [](SandboxServer &s, const QString &) {
              s.addReport(hostileReport(1000, QStringLiteral("invoice\u202Efdp.exe\u200F")));
          },
          exitOk,
          {},
-         QStringLiteral("invoicefdp.exe")},
+         QStringLiteral("invoicefdp.csv")},
         {"untrusted TLS certificate",
          [](SandboxServer &, const QString &) {},
          exitTransient, // a network failure (exit 5, README's table); issue 9: it was 4
@@ -317,7 +317,9 @@ QList<Case> cases()
          true},
         {"existing file without --overwrite",
          [](SandboxServer &s, const QString &folder) {
-             s.addReport(hostileReport(1000, bystander));
+             SandboxReport r = hostileReport(1000, bystander);
+             r.mimeType = QStringLiteral("application/pdf"); // the name must be the one already there
+             s.addReport(r);
              Q_UNUSED(folder);
          },
          exitLocal, QStringLiteral("bystander.pdf already exists; it was left untouched.")},

@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
+#include <cmath>
 
 namespace getbill {
 
@@ -27,7 +28,10 @@ QString key(const QString &target)
 
 bool isNumber(const QJsonValue &v)
 {
-    return v.isDouble() && v.toDouble() >= 0 && v.toDouble() <= 9007199254740992.0;
+    // Whole numbers only: save() writes no fraction, and "inode": 131.234 would be read as another file's inode 131
+    // (found by fuzz_sidecar).
+    const double d = v.toDouble();
+    return v.isDouble() && d >= 0 && d <= 9007199254740992.0 && std::floor(d) == d;
 }
 } // namespace
 

@@ -1,28 +1,48 @@
 #include "download/SafeFileName.h"
 
+#include "download/PartialDownload.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#ifdef Q_OS_WIN
+#include <qt_windows.h>
+#include <string>
+#endif
+
 namespace getbill::SafeFileName {
 
 namespace {
-bool isInvisibleOrBidi(char32_t c)
+/// Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties) that are not already of a dropped category: they
+/// render as nothing, so "a\u3164.pdf" and "a.pdf" would look the same.
+bool isIgnorable(char32_t c)
 {
-    return (c >= 0x200B && c <= 0x200F)     // zero-width space/joiners, LRM, RLM
-           || (c >= 0x202A && c <= 0x202E)  // LRE, RLE, PDF, LRO, RLO: "gpj.exe" tricks
-           || (c >= 0x2060 && c <= 0x2069)  // word joiner, invisible operators, isolates
-           || c == 0xFEFF || c == 0x061C    // BOM, Arabic letter mark
-           || c == 0x00AD || c == 0x180E    // soft hyphen, Mongolian vowel separator
-           || (c >= 0xFFF9 && c <= 0xFFFB)  // interlinear annotations
-           || (c >= 0xE000 && c <= 0xF8FF); // private use: renders as nothing useful
+    return c == 0x034F                        // combining grapheme joiner
+           || c == 0x115F || c == 0x1160      // Hangul choseong and jungseong fillers
+           || c == 0x17B4 || c == 0x17B5      // Khmer inherent vowels
+           || (c >= 0x180B && c <= 0x180F)    // Mongolian free variation selectors
+           || c == 0x3164 || c == 0xFFA0      // Hangul filler, halfwidth Hangul filler
+           || (c >= 0xFE00 && c <= 0xFE0F)    // variation selectors
+           || (c >= 0xFFF0 && c <= 0xFFF8)    // unassigned specials
+           || (c >= 0x1BCA0 && c <= 0x1BCA3)  // shorthand format controls
+           || (c >= 0x1D173 && c <= 0x1D17A)  // musical formatting
+           || (c >= 0xE0000 && c <= 0xE0FFF); // tags, variation selectors supplement
 }
 
-bool isForbidden(char32_t c)
+bool isDropped(char32_t c)
 {
-    if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+    switch (QChar::category(c)) {
+    case QChar::Other_Control:     // C0, DEL, C1
+    case QChar::Other_Format:      // bidi controls, zero-width characters, soft hyphen, BOM, tag characters
+    case QChar::Other_PrivateUse:  // renders as nothing useful
+    case QChar::Other_NotAssigned: // unassigned: may render as anything once assigned
+    case QChar::Other_Surrogate:   // lone surrogates
         return true;
+    default:
+        break;
+    }
     switch (c) {
     case '<':
     case '>':
@@ -33,10 +53,26 @@ bool isForbidden(char32_t c)
     case '|':
     case '?':
     case '*':
+    case 0x2800: // braille pattern blank: renders as a space that is not one
+    case 0xFFFC: // object replacement character
+    case 0xFFFD: // replacement character: what undecodable bytes became
         return true;
     default:
-        return isInvisibleOrBidi(c) || (c >= 0xD800 && c <= 0xDFFF) || c == 0xFFFD;
+        return isIgnorable(c);
     }
+}
+
+QString dropCharacters(const QString &name)
+{
+    QString clean;
+    clean.reserve(name.size());
+    const QList<uint> codePoints = name.toUcs4();
+    for (const uint c : codePoints) {
+        const char32_t ch = char32_t(c);
+        if (!isDropped(ch))
+            clean += QString::fromUcs4(&ch, 1);
+    }
+    return clean;
 }
 
 bool isWindowsReserved(const QString &name)
@@ -74,9 +110,59 @@ QString bound(const QString &name)
     }
     return trimEnds(stem) + ext;
 }
+
+/// What follows the last dot, when the dot is not the first character.
+QString extensionOf(const QString &name)
+{
+    const qsizetype dot = name.lastIndexOf(QLatin1Char('.'));
+    return dot > 0 ? name.mid(dot + 1) : QString();
+}
+
+/// A suffix that a file manager or shell would take for a type: 1 to 10 ASCII letters and digits, one letter at
+/// least ("v1.2" has no extension, "x.exe" and "x.part" have one).
+bool looksLikeExtension(const QString &ext)
+{
+    if (ext.isEmpty() || ext.size() > 10)
+        return false;
+    bool letter = false;
+    for (const QChar c : ext) {
+        if (c.unicode() >= 0x80 || !c.isLetterOrNumber())
+            return false;
+        letter = letter || c.isLetter();
+    }
+    return letter;
+}
+
+/// The extension rule of sanitize(): `name` is clean, trimmed and not empty.
+QString withTruthfulExtension(QString name, const QString &mimeExtension)
+{
+    QString ext = extensionOf(name);
+    // ".bin" is never dropped: it is what this rule gives an unknown type, and dropping it could uncover an allowed
+    // extension that bounding the length had brought to the end ("a.xlsx\uFE2C" + ".bin", cut to "a.xlsx.bin"), so
+    // that a second pass would give "a.xlsx" (found by fuzz_safefilename).
+    if (!ext.isEmpty() && !allowedExtensions().contains(ext.toLower()) &&
+        ext.compare(QLatin1String("bin"), Qt::CaseInsensitive) != 0 && looksLikeExtension(ext)) {
+        name = trimEnds(name.left(name.size() - ext.size() - 1));
+        ext = extensionOf(name);
+    }
+    const QString lower = ext.toLower();
+    const QString wanted = !mimeExtension.isEmpty()              ? mimeExtension
+                           : allowedExtensions().contains(lower) ? lower
+                                                                 : QStringLiteral("bin");
+    if (lower == wanted)
+        return name.left(name.size() - ext.size()) + wanted; // the same extension, in lower case
+    return name + QLatin1Char('.') + wanted;
+}
 } // namespace
 
-QString extensionForMimeType(const QString &mimeType)
+const QStringList &allowedExtensions()
+{
+    static const QStringList extensions{QStringLiteral("pdf"), QStringLiteral("xlsx"), QStringLiteral("xls"),
+                                        QStringLiteral("csv"), QStringLiteral("txt"),  QStringLiteral("zip")};
+    return extensions;
+}
+
+QString knownExtensionForMimeType(const QString &mimeType)
 {
     const QString mime = mimeType.section(QLatin1Char(';'), 0, 0).trimmed().toLower();
     if (mime == QLatin1String("application/pdf"))
@@ -87,35 +173,38 @@ QString extensionForMimeType(const QString &mimeType)
         return QStringLiteral("xls");
     if (mime == QLatin1String("text/csv") || mime == QLatin1String("application/csv"))
         return QStringLiteral("csv");
-    if (mime == QLatin1String("application/json"))
-        return QStringLiteral("json");
+    if (mime == QLatin1String("text/plain"))
+        return QStringLiteral("txt");
     if (mime == QLatin1String("application/zip"))
         return QStringLiteral("zip");
-    return QStringLiteral("bin");
+    return {};
+}
+
+QString extensionForMimeType(const QString &mimeType)
+{
+    const QString known = knownExtensionForMimeType(mimeType);
+    return known.isEmpty() ? QStringLiteral("bin") : known;
 }
 
 QString sanitize(const QString &serverName, const QString &reportId, const QString &mimeType)
 {
+    // NFKC first: fullwidth letters, dots and solidi fold to the ASCII ones, which the rules below then see.
+    QString name = serverName.normalized(QString::NormalizationForm_KC);
     // Basename only, whichever separator the server had in mind.
-    QString name = serverName.normalized(QString::NormalizationForm_C);
     const int cut = int(std::max(name.lastIndexOf(QLatin1Char('/')), name.lastIndexOf(QLatin1Char('\\'))));
     if (cut >= 0)
         name = name.mid(cut + 1);
-
-    QString clean;
-    clean.reserve(name.size());
-    const QList<uint> codePoints = name.toUcs4();
-    for (const uint c : codePoints) {
-        if (isForbidden(char32_t(c)))
-            continue;
-        const char32_t ch = char32_t(c);
-        clean += QString::fromUcs4(&ch, 1);
+    // Removing characters can leave a sequence that composes differently, and composing can give a character that is
+    // dropped: repeat until nothing changes, or the name would change when sanitised a second time (found by
+    // fuzz_safefilename). Each round only shortens or composes, so this ends in a few rounds.
+    QString clean = dropCharacters(name);
+    for (int round = 0; round < 8; ++round) {
+        const QString next = dropCharacters(clean.normalized(QString::NormalizationForm_KC));
+        if (next == clean)
+            break;
+        clean = next;
     }
-    // Bounded before the extension check: cutting a long name can drop a "suffix" that was not one, and the
-    // result must not gain a ".bin" only when sanitised a second time (found by fuzz_safefilename).
-    // Removing characters can leave a sequence that composes differently: normalise again, or the name would
-    // change when sanitised a second time (found by fuzz_safefilename).
-    clean = bound(trimEnds(clean.normalized(QString::NormalizationForm_C).simplified()));
+    clean = trimEnds(clean.simplified());
 
     if (clean.isEmpty()) {
         // Fall back to "<id>.<ext>", itself sanitised: ids are opaque too.
@@ -123,10 +212,9 @@ QString sanitize(const QString &serverName, const QString &reportId, const QStri
         id.remove(QRegularExpression(QStringLiteral("[^A-Za-z0-9_-]")));
         if (!id.contains(QRegularExpression(QStringLiteral("[A-Za-z0-9]"))))
             id = QStringLiteral("report");
-        clean = id + QLatin1Char('.') + extensionForMimeType(mimeType);
-    } else if (QFileInfo(clean).suffix().isEmpty() && !mimeType.isEmpty()) {
-        clean += QLatin1Char('.') + extensionForMimeType(mimeType);
+        clean = id;
     }
+    clean = withTruthfulExtension(clean, knownExtensionForMimeType(mimeType));
     if (isWindowsReserved(clean))
         clean.prepend(QLatin1Char('_'));
     return bound(clean);
@@ -135,18 +223,48 @@ QString sanitize(const QString &serverName, const QString &reportId, const QStri
 QString uniqueName(const QString &folder, const QString &name)
 {
     const QDir dir(folder);
-    if (!QFileInfo::exists(dir.filePath(name)) && !QFileInfo::exists(dir.filePath(name + QLatin1String(".part"))))
+    const auto taken = [&dir](const QString &candidate) {
+        const QString path = QDir::cleanPath(dir.filePath(candidate));
+        const QFileInfo file(path);
+        const QFileInfo part(path + QLatin1String(".part"));
+        return file.exists() || file.isSymLink() || part.exists() || part.isSymLink() ||
+               QFileInfo::exists(PartialDownload::lockPath(path));
+    };
+    if (!taken(name))
         return name;
     const QFileInfo info(name);
     const QString suffix = info.suffix().isEmpty() ? QString() : QLatin1Char('.') + info.suffix();
     const QString stem = name.left(name.size() - suffix.size());
     for (int i = 1; i < 10'000; ++i) {
         const QString candidate = bound(stem + QStringLiteral(" (%1)").arg(i) + suffix);
-        if (!QFileInfo::exists(dir.filePath(candidate)) &&
-            !QFileInfo::exists(dir.filePath(candidate + QLatin1String(".part"))))
+        if (!taken(candidate))
             return candidate;
     }
     return stem + QLatin1Char(' ') + QString::number(QDateTime::currentMSecsSinceEpoch()) + suffix;
+}
+
+bool markFromInternet(const QString &path)
+{
+#ifdef Q_OS_WIN
+    // Opening "<path>:Zone.Identifier" would create <path> if it were missing.
+    if (!QFileInfo(path).isFile())
+        return false;
+    // What browsers write: the Internet zone, and where the file came from.
+    static const QByteArray zone =
+        QByteArrayLiteral("[ZoneTransfer]\r\nZoneId=3\r\nReferrerUrl=https://getbill.io/\r\n");
+    const std::wstring stream = QDir::toNativeSeparators(path).toStdWString() + L":Zone.Identifier";
+    const HANDLE handle =
+        ::CreateFileW(stream.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
+    if (handle == INVALID_HANDLE_VALUE)
+        return false;
+    DWORD written = 0;
+    const BOOL ok = ::WriteFile(handle, zone.constData(), DWORD(zone.size()), &written, nullptr);
+    ::CloseHandle(handle);
+    return ok && written == DWORD(zone.size());
+#else
+    Q_UNUSED(path);
+    return true;
+#endif
 }
 
 } // namespace getbill::SafeFileName

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace getbill::SafeFileName {
 
@@ -8,15 +9,37 @@ namespace getbill::SafeFileName {
 /// and " (12)".
 constexpr int maxBytes = 200;
 
-/// Turns a server-given filename into one that is safe to create in a folder the user chose: basename only, no
-/// separators, control, invisible or bidirectional characters, no "." / "..", no Windows reserved device names
-/// (also "NUL.txt"), no trailing dots or spaces, bounded length. Falls back to "<id>.<extension of mime type>".
+/// Turns a server-given filename into one that is safe to create in a folder the user chose:
+/// - NFKC, basename only; no separators, no characters of the categories Cc, Cf, Co, Cn, no lone surrogates, no
+///   default-ignorable characters (zero-width characters, bidirectional controls, tag characters, variation
+///   selectors, Hangul fillers), no characters Windows refuses (<>:"|?*);
+/// - no "." / "..", no leading dots, no trailing dots or spaces, no Windows reserved device name (also "NUL.txt":
+///   prefixed with "_"), at most maxBytes UTF-8 bytes;
+/// - the extension tells the truth: for a known MIME type (see extensionForMimeType()) the name ends in that type's
+///   extension. A trailing extension that is not one of allowedExtensions() (nor "bin") is dropped first, then the
+///   type's extension is appended unless the name already has it: "Invoice 2024.pdf .exe" sent as text/csv becomes
+///   "Invoice 2024.pdf.csv" (the server's "pdf" stays visible, the file opens as what it is). For an unknown or
+///   absent type the name keeps its extension only if it is an allowed one, else it ends in ".bin";
+/// - so it never ends in the application's own suffixes (".part", ".part.meta", ".lock");
+/// - falls back to "<id>.<extension>" when nothing is left; sanitising the result again gives it back unchanged.
 QString sanitize(const QString &serverName, const QString &reportId, const QString &mimeType);
 
-/// "pdf", "xlsx", "csv", ... for the report MIME types; "bin" for anything else.
+/// "pdf", "xlsx", "xls", "csv", "txt" or "zip" for the MIME types of those files; empty for any other type.
+QString knownExtensionForMimeType(const QString &mimeType);
+/// As knownExtensionForMimeType(), with "bin" for any other type.
 QString extensionForMimeType(const QString &mimeType);
+/// The extensions a saved name may end in besides "bin": pdf, xlsx, xls, csv, txt, zip.
+const QStringList &allowedExtensions();
 
-/// `name` if no such file is in `folder`, else "name (1).ext", "name (2).ext", ...
+/// `name` if it is free in `folder`, else "name (1).ext", "name (2).ext", ... A name is taken when a file (or a
+/// symlink, even a dangling one) of that name exists, when "<name>.part" does, or when the application holds the
+/// download lock of that path (PartialDownload::lockPath): another download is on its way there.
 QString uniqueName(const QString &folder, const QString &name);
+
+/// Marks a saved file as downloaded from the Internet, as browsers do, so that Windows' SmartScreen and Office's
+/// Protected View treat it as such: the "Zone.Identifier" alternate data stream with ZoneId=3. Windows only; a no-op
+/// that returns true elsewhere. False when the stream cannot be written (a file system without streams: FAT, some
+/// network shares).
+bool markFromInternet(const QString &path);
 
 } // namespace getbill::SafeFileName
