@@ -1,6 +1,7 @@
 #include "download/PartWriter.h"
 
 #include "download/FileCommit.h"
+#include "download/SafeFileName.h"
 #include "download/SecureFile.h"
 
 #include <QCoreApplication>
@@ -194,8 +195,11 @@ void PartWriter::commit(const QString &target, bool replace)
     else if (!FileCommit::commit(m_fd, m_path, target, replace, &error) && error.isEmpty())
         error = QCoreApplication::translate("getbill::PartWriter", "Cannot move the downloaded file.");
     // A refused commit keeps the file open: the caller discards it (by this descriptor's identity) or keeps it.
-    if (error.isEmpty())
+    if (error.isEmpty()) {
         closeFile();
+        // Windows: the Zone.Identifier stream, as browsers write it, so Office opens it in Protected View.
+        SafeFileName::markFromInternet(target);
+    }
     emit committed(error);
 }
 
