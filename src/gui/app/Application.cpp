@@ -24,6 +24,7 @@
 #include <QFileOpenEvent>
 #include <QNetworkAccessManager>
 #include <QSettings>
+#include <QTimer>
 #include <cstdio>
 
 namespace getbill::gui {
@@ -139,7 +140,10 @@ bool Application::start()
         connect(m_parts.instance, &SingleInstance::argumentsReceived, this, &Application::handOver);
 
     if (m_options.demo) {
-        startDemo();
+        // The window first: starting the demo host (the sandbox makes its sample files) happens once it shows.
+        m_window->setDemoMode(true);
+        m_window->showReports(false);
+        QTimer::singleShot(0, this, &Application::startDemo);
     } else if (m_token->hasToken()) {
         m_window->showReports();
         recoverLeftovers();

@@ -225,12 +225,12 @@ void MainWindow::showWelcome()
     m_ui->signInButton->setFocus();
 }
 
-void MainWindow::showReports()
+void MainWindow::showReports(bool load)
 {
     m_ui->pages->setCurrentWidget(m_ui->reportsPage);
     m_reports->table()->setFocus();
     setDemoMode(m_demo); // the status bar names where the reports come from
-    if (!m_reports->hasLoaded() && !m_reports->isLoading())
+    if (load && !m_reports->hasLoaded() && !m_reports->isLoading())
         refresh();
 }
 
@@ -309,7 +309,7 @@ void MainWindow::openReportIds(const QStringList &ids)
 {
     if (ids.isEmpty())
         return;
-    if (isShowingWelcome() || (!m_reports->hasLoaded() && m_reports->isLoading())) {
+    if (isShowingWelcome() || !m_reports->hasLoaded()) {
         // Nothing to download with yet: keep them until the list of the chosen account is there.
         for (const QString &id : ids)
             if (!m_idsWaitingForList.contains(id))

@@ -48,8 +48,8 @@ public:
 
     /// First run without an account: the choice between signing in and demo data.
     void showWelcome();
-    /// The report list; loads it when it was never loaded.
-    void showReports();
+    /// The report list; loads it when it was never loaded (unless `load` is false: the address is not known yet).
+    void showReports(bool load = true);
     bool isShowingWelcome() const;
     /// "Demo data" in the title and status bar.
     void setDemoMode(bool demo);

@@ -27,6 +27,7 @@ void ReportFilterModel::setSearchText(const QString &text)
     if (trimmed == m_search)
         return;
     m_search = trimmed;
+    m_words = trimmed.toCaseFolded().split(QLatin1Char(' '), Qt::SkipEmptyParts);
     invalidateFilter();
 }
 
@@ -38,17 +39,11 @@ bool ReportFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourc
     const Report &r = model->reportAt(sourceRow);
     if (!m_type.isEmpty() && r.type != m_type)
         return false;
-    if (m_search.isEmpty())
-        return true;
     // Every word must appear somewhere: "financial 2024" finds the financial reports of 2024.
-    const QString period = model->data(model->index(sourceRow, ReportTableModel::PeriodColumn)).toString();
-    const QString haystack = r.title + QLatin1Char(' ') + r.id + QLatin1Char(' ') + r.type + QLatin1Char(' ') + period +
-                             QLatin1Char(' ') + r.description + QLatin1Char(' ') + r.filename;
-    const QStringList words = m_search.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    for (const QString &word : words) {
-        if (!haystack.contains(word, Qt::CaseInsensitive))
+    const QString &haystack = model->searchKey(sourceRow);
+    for (const QString &word : m_words)
+        if (!haystack.contains(word))
             return false;
-    }
     return true;
 }
 

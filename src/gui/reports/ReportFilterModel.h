@@ -25,6 +25,7 @@ protected:
 private:
     QString m_type;
     QString m_search;
+    QStringList m_words; ///< the search, case-folded, split into words
 };
 
 } // namespace getbill::gui

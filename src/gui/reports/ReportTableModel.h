@@ -59,6 +59,10 @@ public:
     /// The distinct report types, sorted: what the type filter offers.
     QStringList types() const;
 
+    /// The row's text the search looks in, case-folded.
+    const QString &searchKey(int row) const;
+    static QString searchKeyFor(const Report &report);
+
     void setSavedPath(const QString &id, const QString &path);
     QString savedPath(const QString &id) const;
 
@@ -71,6 +75,7 @@ private:
     {
         Report report;
         QString savedPath;
+        QString searchKey;
     };
     void reindex(int from);
 
