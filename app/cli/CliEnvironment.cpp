@@ -20,6 +20,8 @@ CliEnvironment CliEnvironment::from(const QProcessEnvironment &environment)
     e.tokenUrl = environment.value(QStringLiteral("GETBILL_TOKEN_URL")).trimmed();
     e.token = environment.value(QStringLiteral("GETBILL_TOKEN")).trimmed();
     e.caBundle = environment.value(QStringLiteral("GETBILL_CA_BUNDLE"));
+    e.proxyUser = environment.value(QStringLiteral("GETBILL_PROXY_USER"));
+    e.proxyPassword = environment.value(QStringLiteral("GETBILL_PROXY_PASSWORD"));
     e.testRetryBaseMs = positiveNumber(environment, QStringLiteral("GETBILL_TEST_RETRY_BASE_MS"));
     e.testTimeoutMs = positiveNumber(environment, QStringLiteral("GETBILL_TEST_TIMEOUT_MS"));
     return e;

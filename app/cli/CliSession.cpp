@@ -9,6 +9,7 @@
 #include "api/ApiClient.h"
 #include "api/UrlPolicy.h"
 #include "auth/TokenProvider.h"
+#include "net/ProxyAuthenticator.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -68,6 +69,11 @@ ExitStatus CliSession::configure()
 
 void CliSession::run()
 {
+    // Companies' proxies: the system's settings (https_proxy, no_proxy), credentials from the proxy's address or
+    // GETBILL_PROXY_USER / GETBILL_PROXY_PASSWORD.
+    ProxyAuthenticator::useSystemProxies();
+    m_proxy = std::make_unique<ProxyAuthenticator>(m_network);
+    m_proxy->setCredentials(m_environment.proxyUser, m_environment.proxyPassword);
     if (const ExitStatus status = configure(); status != ExitStatus::Ok) {
         finish(status);
         return;

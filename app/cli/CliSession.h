@@ -14,6 +14,7 @@ class QNetworkAccessManager;
 namespace getbill {
 class ApiClient;
 class DemoService;
+class ProxyAuthenticator;
 class SecretStore;
 class TokenProvider;
 } // namespace getbill
@@ -61,6 +62,7 @@ private:
     NetworkOptions m_networkOptions;
     AuthContext m_auth;
     QUrl m_baseUrl;
+    std::unique_ptr<ProxyAuthenticator> m_proxy;
     std::unique_ptr<TokenProvider> m_tokens;
     std::unique_ptr<ApiClient> m_api;
     CliCommand *m_command = nullptr;

@@ -179,10 +179,11 @@ bool NginxServer::makeCertificates()
                                 u"/O=GetBill Reports tests/CN=localhost"_s}))
         return false;
     QFile ext(path(u"server.ext"_s));
-    if (!ext.open(QIODevice::WriteOnly) || ext.write("basicConstraints=critical,CA:FALSE\n"
-                                                     "keyUsage=critical,digitalSignature,keyEncipherment\n"
-                                                     "extendedKeyUsage=serverAuth\n"
-                                                     "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n") < 0) {
+    if (!ext.open(QIODevice::WriteOnly) ||
+        ext.write("basicConstraints=critical,CA:FALSE\n"
+                  "keyUsage=critical,digitalSignature,keyEncipherment\n"
+                  "extendedKeyUsage=serverAuth\n"
+                  "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1,IP:0.0.0.0\n") < 0) {
         m_error = u"cannot write "_s + ext.fileName();
         return false;
     }

@@ -19,21 +19,19 @@ ApiError forStatus(HttpPurpose purpose, const QString &host, int status, const Q
 {
     if (purpose != HttpPurpose::File)
         return ApiError::fromHttp(status, body, rateLimit, retryAfter);
-    const bool linkProblem =
-        status == 400 || status == 401 || status == 403 || status == 404 || status == 410;
+    const bool linkProblem = status == 400 || status == 401 || status == 403 || status == 404 || status == 410;
     if (linkProblem)
         return ApiError(ApiError::Kind::LinkRejected,
                         tr("The download link was refused by %1 (HTTP %2): it has expired or was already used.")
                             .arg(host)
                             .arg(status),
                         status);
-    return ApiError(ApiError::Kind::Http, tr("The download server %1 answered HTTP %2.").arg(host).arg(status),
-                    status)
+    return ApiError(ApiError::Kind::Http, tr("The download server %1 answered HTTP %2.").arg(host).arg(status), status)
         .withRetryAfter(ApiError::fromHttp(status, {}, RateLimit(), retryAfter).retryAfterSeconds());
 }
 
 ApiError forTransport(HttpPurpose purpose, const QString &host, int networkError, qint64 timeoutMs, qint64 done,
-                      qint64 total)
+                      qint64 total, const QString &proxy)
 {
     // One table of sentences, by far end: the API (the token must stay there), the sign-in service (the secret must
     // stay there) and the download host (where progress matters).
@@ -75,6 +73,28 @@ ApiError forTransport(HttpPurpose purpose, const QString &host, int networkError
     case QNetworkReply::InsecureRedirectError:
     case QNetworkReply::TooManyRedirectsError:
         return redirectRefused(purpose, host);
+    case QNetworkReply::ProxyAuthenticationRequiredError:
+        return ApiError(Kind::Network,
+                        tr("The network proxy %1 asked for a user name and password and did not accept the ones given "
+                           "(on the way to %2). Give them in the proxy address (http://user:password@proxy:port) or "
+                           "with GETBILL_PROXY_USER and GETBILL_PROXY_PASSWORD.")
+                            .arg(proxy.isEmpty() ? tr("(system setting)") : proxy, h));
+    case QNetworkReply::ProxyConnectionRefusedError:
+    case QNetworkReply::ProxyConnectionClosedError:
+    case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::ProxyTimeoutError:
+    case QNetworkReply::UnknownProxyError:
+        return ApiError(Kind::Network, tr("The network proxy %1 on the way to %2 could not be used. Check the proxy "
+                                          "settings (https_proxy, no_proxy, or the desktop's network settings).")
+                                           .arg(proxy.isEmpty() ? tr("(system setting)") : proxy, h));
+    case QNetworkReply::UnknownNetworkError:
+        // Qt's word for a proxy that answered the tunnel with something else than 200 or 407 (a refusal).
+        if (!proxy.isEmpty())
+            return ApiError(Kind::Network,
+                            tr("The network proxy %1 refused the connection to %2 (wrong user name or password, or "
+                               "not allowed). Check the proxy settings and credentials.")
+                                .arg(proxy, h));
+        break;
     default:
         break;
     }
@@ -92,8 +112,9 @@ ApiError forTransport(HttpPurpose purpose, const QString &host, int networkError
                         tr("Cannot reach the GetBill sign-in service at %1. Check your connection.").arg(h));
     case HttpPurpose::File:
         if (networkError == QNetworkReply::RemoteHostClosedError)
-            return ApiError(Kind::Network,
-                            tr("The download server %1 closed the connection after %2 of %3.").arg(h, doneText, totalText));
+            return ApiError(
+                Kind::Network,
+                tr("The download server %1 closed the connection after %2 of %3.").arg(h, doneText, totalText));
         return ApiError(Kind::Network,
                         tr("The download from %1 failed after %2 of %3 (network error).").arg(h, doneText, totalText));
     }
@@ -117,9 +138,8 @@ ApiError tooLarge(HttpPurpose purpose, const QString &host, qint64 maxBytes)
     if (purpose == HttpPurpose::Token)
         return ApiError(ApiError::Kind::InvalidResponse,
                         tr("The GetBill sign-in service at %1 sent an oversized answer.").arg(host));
-    return ApiError(
-        ApiError::Kind::InvalidResponse,
-        tr("GetBill sent an answer larger than %1; it was not read.").arg(Format::dataSize(maxBytes)));
+    return ApiError(ApiError::Kind::InvalidResponse,
+                    tr("GetBill sent an answer larger than %1; it was not read.").arg(Format::dataSize(maxBytes)));
 }
 
 } // namespace getbill::HttpErrors

@@ -32,9 +32,9 @@ namespace HttpErrors {
 ApiError forStatus(HttpPurpose purpose, const QString &host, int status, const QByteArray &body,
                    const RateLimit &rateLimit, const QByteArray &retryAfter);
 /// No usable answer (QNetworkReply::NetworkError): a stall, TLS, a refused connection, a cut. `done` and `total`
-/// are the file's bytes (File), for "after 12 MB of 40 MB".
+/// are the file's bytes (File), for "after 12 MB of 40 MB". `proxy` (host:port) when the request went through one.
 ApiError forTransport(HttpPurpose purpose, const QString &host, int networkError, qint64 timeoutMs, qint64 done,
-                      qint64 total);
+                      qint64 total, const QString &proxy = {});
 /// A redirect that was not followed (another origin).
 ApiError redirectRefused(HttpPurpose purpose, const QString &host);
 /// A body over the cap, not read.

@@ -1,13 +1,13 @@
 #include "net/HttpJob.h"
 
-#include "net/HttpErrors.h"
-
 #include "Format.h"
 #include "api/UrlPolicy.h"
 #include "auth/TokenProvider.h"
+#include "net/HttpErrors.h"
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
+#include <QNetworkProxyFactory>
 #include <QNetworkReply>
 
 namespace getbill {
@@ -322,8 +322,13 @@ ApiError HttpJob::httpError() const
 
 ApiError HttpJob::transportError(int networkError) const
 {
+    // Through a proxy, a refusal on the way is the proxy's, and the user needs to know which one.
+    const QList<QNetworkProxy> proxies = QNetworkProxyFactory::proxyForQuery(QNetworkProxyQuery(m_url));
+    QString proxy;
+    if (!proxies.isEmpty() && proxies.first().type() != QNetworkProxy::NoProxy && !UrlPolicy::isLoopbackHost(host()))
+        proxy = proxies.first().hostName() + QLatin1Char(':') + QString::number(proxies.first().port());
     return HttpErrors::forTransport(m_purpose, host(), networkError, m_options.transferTimeoutMs, m_base + m_received,
-                                    m_total);
+                                    m_total, proxy);
 }
 
 ApiError HttpJob::redirectRefused() const

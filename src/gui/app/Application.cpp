@@ -5,6 +5,7 @@
 #include "FileLauncher.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
+#include "ProxyDialog.h"
 #include "ReportLink.h"
 #include "SaveLocationChooser.h"
 #include "Settings.h"
@@ -18,6 +19,7 @@
 #include "download/DownloadController.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
+#include "net/ProxyAuthenticator.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -94,6 +96,12 @@ bool Application::start()
 {
     m_settings = std::make_unique<Settings>(m_parts.settings);
     m_network = std::make_unique<QNetworkAccessManager>();
+    // Companies' proxies: the system's settings; a proxy that asks gets the user's answer, once per session.
+    ProxyAuthenticator::useSystemProxies();
+    m_proxy = std::make_unique<ProxyAuthenticator>(m_network.get());
+    m_proxy->setAsker([this](const QString &proxy, QString *user, QString *password) {
+        return ProxyDialog::ask(m_window.get(), proxy, user, password);
+    });
     // Three ways to a token: GETBILL_TOKEN (scripts, CI), the demo's, or the account kept in the keychain. The
     // variable is read once and removed, so file viewers and xdg-open started from here do not inherit it.
     m_token = std::make_unique<StaticToken>(qEnvironmentVariable("GETBILL_TOKEN").trimmed());

@@ -14,6 +14,7 @@ class ApiClient;
 class DemoService;
 class DownloadController;
 class DownloadHistory;
+class ProxyAuthenticator;
 class SecretStore;
 class SecretJob;
 class Settings;
@@ -73,6 +74,7 @@ public:
     DownloadController *downloads() const { return m_downloads.get(); }
     DownloadHistory *history() const { return m_history.get(); }
     Settings *settings() const { return m_settings.get(); }
+    ProxyAuthenticator *proxy() const { return m_proxy.get(); }
 
 public slots:
     /// "Explore with demo data": the demo host, its token and its API; leftovers resume.
@@ -107,6 +109,7 @@ private:
     std::unique_ptr<FileLauncher> m_ownLauncher;
     std::unique_ptr<Settings> m_settings;
     std::unique_ptr<QNetworkAccessManager> m_network;
+    std::unique_ptr<ProxyAuthenticator> m_proxy;
     std::unique_ptr<StaticToken> m_token;
     std::unique_ptr<Account> m_account;
     std::unique_ptr<ApiClient> m_api;
