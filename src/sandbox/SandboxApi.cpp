@@ -85,7 +85,7 @@ QJsonObject SandboxServer::Private::reportJson(const SandboxReport &r) const
 
 HttpResponse SandboxServer::Private::handleApi(const HttpRequest &request, const QString &path, const QUrlQuery &query)
 {
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 nowMs = this->nowMs();
     const qint64 windowMs = qint64(m_rateWindow) * 1000;
     auto rateHeaders = [&](HttpResponse r, qint64 remaining, qint64 resetMs) {
         r.setHeader("X-RateLimit-Limit", QByteArray::number(m_rateLimit));
@@ -218,7 +218,7 @@ HttpResponse SandboxServer::Private::handleTicket(const QString &id)
     if (r->status != u"completed"_s || !r->downloadAvailable)
         return envelope(422, u"Report is not ready for download"_s);
 
-    qint64 expires = QDateTime::currentSecsSinceEpoch() + m_linkLifetime;
+    qint64 expires = nowSecs() + m_linkLifetime;
     QUrl url;
     if (m_external) {
         QString error;
@@ -288,7 +288,7 @@ HttpResponse SandboxServer::Private::handleToken(const HttpRequest &request)
     }
 
     const QString token = QString::fromLatin1(randomHex(8) + '.' + randomHex(16) + '.' + randomHex(8));
-    m_tokens.insert(token, TokenInfo{scopes, QDateTime::currentMSecsSinceEpoch() + qint64(m_tokenLifetime) * 1000});
+    m_tokens.insert(token, TokenInfo{scopes, nowMs() + qint64(m_tokenLifetime) * 1000});
     ++m_tokenRequests;
     return jsonResponse(200, QJsonObject{{u"access_token"_s, token},
                                          {u"token_type"_s, u"Bearer"_s},

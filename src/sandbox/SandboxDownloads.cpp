@@ -4,7 +4,6 @@
 #include "sandbox/SandboxServerPrivate.h"
 
 #include <QCryptographicHash>
-#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QMessageAuthenticationCode>
@@ -48,7 +47,7 @@ HttpResponse SandboxServer::Private::handleDownload(const HttpRequest &request, 
     const QByteArray signature = query.queryItemValue(u"signature"_s, QUrl::FullyDecoded).toLatin1();
     if (signature.isEmpty() || expires.isEmpty() || signature != sign(path, expires))
         return HttpResponse::text(403, "Invalid signature\n");
-    if (QDateTime::currentSecsSinceEpoch() >= expires.toLongLong())
+    if (nowSecs() >= expires.toLongLong())
         return HttpResponse::text(403, "Request has expired\n");
     const auto link = m_links.constFind(opaque);
     if (link == m_links.cend())

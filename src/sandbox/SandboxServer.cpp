@@ -7,6 +7,7 @@
 #include "sandbox/SandboxServerPrivate.h"
 
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QFile>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -41,6 +42,17 @@ QByteArray readResource(const QString &path)
 QString SandboxServer::Private::scheme() const
 {
     return m_options.tls ? u"https"_s : u"http"_s;
+}
+
+qint64 SandboxServer::Private::nowMs() const
+{
+    return m_clock ? m_clock() : QDateTime::currentMSecsSinceEpoch();
+}
+
+qint64 SandboxServer::Private::nowSecs() const
+{
+    const qint64 ms = nowMs();
+    return ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
 }
 
 void SandboxServer::Private::onSocket(QTcpSocket *socket, Fault::Host host)
@@ -317,6 +329,13 @@ void SandboxServer::setRateLimit(int limit, int windowSeconds)
 {
     m_d->m_rateLimit = limit;
     m_d->m_rateWindow = qMax(1, windowSeconds);
+    m_d->m_hits.clear();
+}
+
+void SandboxServer::setClock(std::function<qint64()> nowMsecsSinceEpoch)
+{
+    m_d->m_clock = std::move(nowMsecsSinceEpoch);
+    // Hits were counted on the old clock's time line: on the new one they could sit in the future for ever.
     m_d->m_hits.clear();
 }
 

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -56,6 +57,13 @@ public:
                    const QStringList &scopes = {QStringLiteral("reports:read")});
     void setTokenLifetime(int seconds); ///< for tokens issued by /token (default 3600); 0 = already expired
     int tokenRequestCount() const;      ///< POSTs to /token that issued a token
+
+    /// The time every time-based answer reads: rate-limit windows and X-RateLimit-Reset, token lifetimes, link
+    /// expiry (`expires=`, `expires_at`) and retry_after. An empty function goes back to the system clock (the
+    /// default). Rate-limit windows start afresh. Fault delays and stalls stay in real time: they play the network.
+    /// With an external download host, keep the system clock: the real server checks expiry by its own.
+    /// SandboxClock::function() gives a clock that tests advance.
+    void setClock(std::function<qint64()> nowMsecsSinceEpoch);
 
     // links, rate limit, faults
     void setLinkLifetime(int seconds); ///< download_url expiry (default 3600); 0 = already expired

@@ -66,6 +66,9 @@ public:
     void onRequest(HttpConnection *connection, Fault::Host listenerHost, const HttpRequest &request);
     std::optional<Fault> takeFault(Fault::Host host, const QString &pathAndQuery);
     QString scheme() const;
+    /// The sandbox's time (setClock(), else the system's): everything time-based reads it here.
+    qint64 nowMs() const;
+    qint64 nowSecs() const; ///< rounded down
 
     // SandboxApi.cpp: the API host and the token endpoint
     HttpResponse handleApi(const HttpRequest &request, const QString &path, const QUrlQuery &query);
@@ -86,6 +89,7 @@ public:
 
     SandboxServer *q;
     Options m_options;
+    std::function<qint64()> m_clock; ///< empty: the system clock
     QString m_error;
     SandboxListener *m_api = nullptr;
     SandboxListener *m_download = nullptr;
