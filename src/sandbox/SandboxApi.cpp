@@ -16,6 +16,11 @@ namespace {
 
 const QString ReadScope = u"reports:read"_s;
 
+qint64 ceilSecs(qint64 ms)
+{
+    return ms >= 0 ? (ms + 999) / 1000 : ms / 1000;
+}
+
 QJsonValue isoOrNull(const QDateTime &t)
 {
     return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODate)) : QJsonValue(QJsonValue::Null);
@@ -85,17 +90,18 @@ QJsonObject SandboxServer::Private::reportJson(const SandboxReport &r) const
 
 HttpResponse SandboxServer::Private::handleApi(const HttpRequest &request, const QString &path, const QUrlQuery &query)
 {
+    // Every answer of the API carries the four headers GETBILL_API.md lists, errors included; requests that no
+    // token can be charged for show the full limit.
     const qint64 nowMs = this->nowMs();
-    const qint64 windowMs = qint64(m_rateWindow) * 1000;
-    auto rateHeaders = [&](HttpResponse r, qint64 remaining, qint64 resetMs) {
-        r.setHeader("X-RateLimit-Limit", QByteArray::number(m_rateLimit));
-        r.setHeader("X-RateLimit-Remaining", QByteArray::number(qMax<qint64>(0, remaining)));
-        r.setHeader("X-RateLimit-Reset", QByteArray::number((resetMs + 999) / 1000));
-        r.setHeader("X-RateLimit-Window", QByteArray::number(m_rateWindow));
+    auto rateHeaders = [&](HttpResponse r, const SlidingWindowLimit::Decision &d) {
+        r.setHeader("X-RateLimit-Limit", QByteArray::number(m_rateLimit.limit()));
+        r.setHeader("X-RateLimit-Remaining", QByteArray::number(qMax<qint64>(0, d.remaining)));
+        r.setHeader("X-RateLimit-Reset", QByteArray::number(ceilSecs(d.freeAtMs)));
+        r.setHeader("X-RateLimit-Window", QByteArray::number(m_rateLimit.windowMs() / 1000));
         return r;
     };
     auto unlimited = [&](HttpResponse r) {
-        return rateHeaders(std::move(r), m_rateLimit, nowMs + windowMs);
+        return rateHeaders(std::move(r), m_rateLimit.untouched(nowMs));
     };
 
     if (path != ApiPrefix && !path.startsWith(ApiPrefix + u'/'))
@@ -108,33 +114,32 @@ HttpResponse SandboxServer::Private::handleApi(const HttpRequest &request, const
         token = QString::fromUtf8(authorization.mid(7).trimmed());
     std::optional<TokenInfo> info;
     if (token == demoToken())
-        info = TokenInfo{{ReadScope}, 0};
+        info = TokenInfo{{ReadScope}, 0, {}};
     else if (m_tokens.contains(token) && (m_tokens[token].expiresAtMs == 0 || nowMs < m_tokens[token].expiresAtMs))
         info = m_tokens.value(token);
     if (token.isEmpty() || !info)
         return unlimited(envelope(401, u"Authentication credentials are missing or invalid"_s));
 
-    // Sliding window per token: forget the hits older than the window, refuse when it is full.
-    std::deque<qint64> &hits = m_hits[token];
-    while (!hits.empty() && hits.front() <= nowMs - windowMs)
-        hits.pop_front();
-    if (hits.size() >= static_cast<size_t>(qMax(0, m_rateLimit))) {
-        const qint64 freeAtMs = hits.empty() ? nowMs + windowMs : hits.front() + windowMs;
-        const qint64 retryAfter = qMax<qint64>(1, (freeAtMs - nowMs + 999) / 1000);
+    // GetBill counts per OAuth client: tokens issued to one client share a window; others have their own.
+    const QString rateKey = info->clientId.isEmpty() ? u"t:"_s + token : u"c:"_s + info->clientId;
+    const SlidingWindowLimit::Decision rate = m_rateLimit.hit(rateKey, nowMs);
+    if (!rate.allowed) {
+        // reset_time, X-RateLimit-Reset and retry_after name the same moment, in whole seconds.
+        const qint64 retryAfter = qMax<qint64>(1, (rate.freeAtMs - nowMs + 999) / 1000);
         const QJsonObject details{
             {u"retry_after"_s, retryAfter},
-            {u"limit"_s, m_rateLimit},
-            {u"reset_time"_s, QDateTime::fromMSecsSinceEpoch(freeAtMs, Qt::UTC).toString(Qt::ISODate)}};
-        return rateHeaders(envelope(429, u"Rate limit exceeded. Please try again later."_s, details), 0, freeAtMs);
+            {u"limit"_s, m_rateLimit.limit()},
+            {u"reset_time"_s, QDateTime::fromSecsSinceEpoch(ceilSecs(rate.freeAtMs), Qt::UTC).toString(Qt::ISODate)}};
+        HttpResponse r = envelope(429, u"Rate limit exceeded. Please try again later."_s, details);
+        if (m_retryAfterHeader)
+            r.setHeader("Retry-After", QByteArray::number(retryAfter));
+        return rateHeaders(std::move(r), rate);
     }
-    hits.push_back(nowMs);
-    const qint64 remaining = m_rateLimit - static_cast<qint64>(hits.size());
-    const qint64 resetMs = hits.front() + windowMs;
 
     if (!info->scopes.contains(ReadScope))
-        return rateHeaders(envelope(403, u"Required scope \"reports:read\" not found in token"_s), remaining, resetMs);
+        return rateHeaders(envelope(403, u"Required scope \"reports:read\" not found in token"_s), rate);
     if (request.method != "GET" && request.method != "HEAD")
-        return rateHeaders(envelope(405, u"Method not allowed"_s), remaining, resetMs);
+        return rateHeaders(envelope(405, u"Method not allowed"_s), rate);
 
     const QString rest = path.mid(ApiPrefix.size());
     HttpResponse r;
@@ -151,7 +156,7 @@ HttpResponse SandboxServer::Private::handleApi(const HttpRequest &request, const
     }
     if (request.method == "HEAD")
         r.omitBody = true;
-    return rateHeaders(std::move(r), remaining, resetMs);
+    return rateHeaders(std::move(r), rate);
 }
 
 HttpResponse SandboxServer::Private::handleList(const QUrlQuery &query)
@@ -288,7 +293,7 @@ HttpResponse SandboxServer::Private::handleToken(const HttpRequest &request)
     }
 
     const QString token = QString::fromLatin1(randomHex(8) + '.' + randomHex(16) + '.' + randomHex(8));
-    m_tokens.insert(token, TokenInfo{scopes, nowMs() + qint64(m_tokenLifetime) * 1000});
+    m_tokens.insert(token, TokenInfo{scopes, nowMs() + qint64(m_tokenLifetime) * 1000, clientId});
     ++m_tokenRequests;
     return jsonResponse(200, QJsonObject{{u"access_token"_s, token},
                                          {u"token_type"_s, u"Bearer"_s},

@@ -297,7 +297,7 @@ QByteArray SandboxServer::etagOf(const QString &id) const
 
 void SandboxServer::addToken(const QString &token, const QStringList &scopes)
 {
-    m_d->m_tokens.insert(token, TokenInfo{scopes, 0});
+    m_d->m_tokens.insert(token, TokenInfo{scopes, 0, {}});
 }
 
 void SandboxServer::addClient(const QString &clientId, const QString &clientSecret, const QStringList &scopes)
@@ -327,16 +327,19 @@ void SandboxServer::setSingleUseLinks(bool on)
 
 void SandboxServer::setRateLimit(int limit, int windowSeconds)
 {
-    m_d->m_rateLimit = limit;
-    m_d->m_rateWindow = qMax(1, windowSeconds);
-    m_d->m_hits.clear();
+    m_d->m_rateLimit.setLimit(limit, qint64(qMax(1, windowSeconds)) * 1000);
 }
 
 void SandboxServer::setClock(std::function<qint64()> nowMsecsSinceEpoch)
 {
     m_d->m_clock = std::move(nowMsecsSinceEpoch);
     // Hits were counted on the old clock's time line: on the new one they could sit in the future for ever.
-    m_d->m_hits.clear();
+    m_d->m_rateLimit.clear();
+}
+
+void SandboxServer::setRetryAfterHeader(bool on)
+{
+    m_d->m_retryAfterHeader = on;
 }
 
 void SandboxServer::addFault(const Fault &f)

@@ -68,7 +68,14 @@ public:
     // links, rate limit, faults
     void setLinkLifetime(int seconds); ///< download_url expiry (default 3600); 0 = already expired
     void setSingleUseLinks(bool on);
-    void setRateLimit(int limit, int windowSeconds); ///< per token, sliding window; default 1000/3600
+    /// A sliding window per OAuth client (tokens from /token) or per token (addToken(), the demo token); default
+    /// 1000 requests per 3600 s. Every API answer carries X-RateLimit-Limit, -Remaining, -Reset (Unix time) and
+    /// -Window (seconds); a full window answers 429 with details retry_after, limit and reset_time. The token
+    /// endpoint is not counted and carries none of them: GETBILL_API.md documents the limit for the API's reads.
+    void setRateLimit(int limit, int windowSeconds);
+    /// Also send a Retry-After header (seconds, = retry_after) with a 429. Off by default: GetBill does not
+    /// document one, and clients must cope with both.
+    void setRetryAfterHeader(bool on);
     void addFault(const Fault &f);
     void clearFaults();
 

@@ -7,11 +7,11 @@
 #include "sandbox/HttpConnection.h"
 #include "sandbox/SandboxListener.h"
 #include "sandbox/SandboxServer.h"
+#include "sandbox/SlidingWindowLimit.h"
 
 #include <QHash>
 #include <QJsonObject>
 #include <QUrlQuery>
-#include <deque>
 
 namespace getbill::sandbox {
 
@@ -26,6 +26,7 @@ struct TokenInfo
 {
     QStringList scopes;
     qint64 expiresAtMs = 0; ///< 0 = never
+    QString clientId;       ///< the OAuth client it was issued to; empty for the demo token and addToken()
 };
 
 struct ClientInfo
@@ -101,9 +102,8 @@ public:
     int m_tokenRequests = 0;
     int m_linkLifetime = 3600;
     bool m_singleUse = false;
-    int m_rateLimit = 1000;
-    int m_rateWindow = 3600;
-    QHash<QString, std::deque<qint64>> m_hits;
+    SlidingWindowLimit m_rateLimit;
+    bool m_retryAfterHeader = false;
     QList<internal::ActiveFault> m_faults;
     QList<RecordedRequest> m_requests;
     QHash<QString, internal::LinkInfo> m_links;

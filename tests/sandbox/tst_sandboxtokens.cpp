@@ -1,4 +1,4 @@
-// The OAuth token endpoint and the rate limit of the API host.
+// The OAuth token endpoint: client-credentials grants, its errors, lifetimes of the tokens it issues.
 // Drives the sandbox over real loopback sockets with a real QNetworkAccessManager, as the client will.
 #include "SandboxTestCase.h"
 
@@ -18,7 +18,6 @@ private slots:
 
     void tokenEndpointIssuesAndRejects();
     void issuedTokensExpire();
-    void rateLimitAnswers429WithRetryAfter();
 };
 
 void TestSandboxTokens::init()
@@ -92,33 +91,6 @@ void TestSandboxTokens::issuedTokensExpire()
     QCOMPARE(fresh.json()[u"expires_in"_s].toInt(), 120);
     QCOMPARE(api(u"/reports"_s, fresh.json()[u"access_token"_s].toString()).status, 200);
     QCOMPARE(m_server->tokenRequestCount(), 2);
-}
-
-void TestSandboxTokens::rateLimitAnswers429WithRetryAfter()
-{
-    m_server->setRateLimit(3, 60);
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    for (int i = 0; i < 3; ++i) {
-        const Result r = api(u"/reports"_s);
-        QCOMPARE(r.status, 200);
-        QCOMPARE(r.header("X-RateLimit-Limit"), "3"_ba);
-        QCOMPARE(r.header("X-RateLimit-Remaining").toInt(), 2 - i);
-        QCOMPARE(r.header("X-RateLimit-Window"), "60"_ba);
-        QVERIFY(qAbs(r.header("X-RateLimit-Reset").toLongLong() - (now + 60)) <= 2);
-    }
-    const Result limited = api(u"/reports/report_abc123"_s);
-    QCOMPARE(limited.status, 429);
-    QCOMPARE(limited.json()[u"message"_s].toString(), u"Rate limit exceeded. Please try again later."_s);
-    QCOMPARE(limited.json()[u"code"_s].toInt(), 429);
-    const QJsonObject details = limited.json()[u"details"_s].toObject();
-    QVERIFY(details[u"retry_after"_s].toInt() >= 58 && details[u"retry_after"_s].toInt() <= 60);
-    QCOMPARE(details[u"limit"_s].toInt(), 3);
-    QVERIFY(QDateTime::fromString(details[u"reset_time"_s].toString(), Qt::ISODate).isValid());
-    QCOMPARE(limited.header("X-RateLimit-Remaining"), "0"_ba);
-
-    // The window is per token.
-    m_server->addToken(u"other"_s);
-    QCOMPARE(api(u"/reports"_s, u"other"_s).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxTokens)
