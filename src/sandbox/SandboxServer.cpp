@@ -84,7 +84,8 @@ void SandboxServer::Private::onRequest(HttpConnection *connection, Fault::Host l
     const Fault::Host host =
         listenerHost == Fault::Host::Api && path == u"/token"_s ? Fault::Host::Token : listenerHost;
 
-    const RecordedRequest record{host, request.method, target, request.headers, request.body};
+    const RecordedRequest record =
+        RequestLog::bounded(host, request.method, request.target, request.headers, request.body);
     m_requests.append(record);
     emit this->q->requestReceived(record);
 
@@ -355,7 +356,17 @@ void SandboxServer::clearFaults()
 
 QList<RecordedRequest> SandboxServer::requests() const
 {
-    return m_d->m_requests;
+    return m_d->m_requests.records();
+}
+
+void SandboxServer::setRequestLogLimit(int maxRequests)
+{
+    m_d->m_requests.setMaxRecords(maxRequests);
+}
+
+void SandboxServer::setRequestLogByteLimit(qint64 maxBytes)
+{
+    m_d->m_requests.setMaxBytes(maxBytes);
 }
 
 void SandboxServer::clearRequests()

@@ -96,10 +96,16 @@ public:
     static QByteArray secureLinkMd5(const QString &uriPath, qint64 expires, const QByteArray &secret);
 
     // what arrived
+    /// The newest requests received, oldest first, within the log's bounds (see RequestLog): at most
+    /// setRequestLogLimit() records (default 10,000) and setRequestLogByteLimit() bytes (default 64 MiB), each
+    /// with the first 64 KiB of its body and at most 64 headers (16 KiB).
     QList<RecordedRequest> requests() const;
+    void setRequestLogLimit(int maxRequests);     ///< 0 records nothing (requestReceived() still fires)
+    void setRequestLogByteLimit(qint64 maxBytes); ///< the oldest records go first
     void clearRequests();
 
 signals:
+    /// Every request, as recorded (so bounded the same way), whether or not the log keeps it.
     void requestReceived(const getbill::sandbox::RecordedRequest &request);
 
 private:

@@ -5,6 +5,7 @@
 // the download host and the external one). Nothing outside src/sandbox includes this file.
 
 #include "sandbox/HttpConnection.h"
+#include "sandbox/RequestLog.h"
 #include "sandbox/SandboxListener.h"
 #include "sandbox/SandboxServer.h"
 #include "sandbox/SlidingWindowLimit.h"
@@ -105,7 +106,7 @@ public:
     SlidingWindowLimit m_rateLimit;
     bool m_retryAfterHeader = false;
     QList<internal::ActiveFault> m_faults;
-    QList<RecordedRequest> m_requests;
+    RequestLog m_requests;
     QHash<QString, internal::LinkInfo> m_links;
     QByteArray m_signingKey = internal::randomHex(32);
     std::optional<ExternalDownloadHost> m_external;

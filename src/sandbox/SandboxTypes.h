@@ -88,8 +88,10 @@ struct RecordedRequest
     Fault::Host host = Fault::Host::Api;
     QByteArray method;
     QString pathAndQuery;
-    QMap<QByteArray, QByteArray> headers; ///< lower-case names
-    QByteArray body;
+    QMap<QByteArray, QByteArray> headers; ///< lower-case names; bounded (see RequestLog)
+    QByteArray body;                      ///< the first RequestLog::MaxBodyBytes of it
+    qint64 bodySize = 0;                  ///< the size of the whole body that arrived
+    bool truncated = false;               ///< body, headers or path were cut to fit RequestLog's bounds
 };
 
 } // namespace getbill::sandbox
