@@ -204,11 +204,18 @@ HttpResponse SandboxServer::Private::handleList(const QUrlQuery &query)
 
 HttpResponse SandboxServer::Private::handleReport(const QString &id)
 {
-    const std::optional<SandboxReport> r = q->report(id);
+    std::optional<SandboxReport> r = q->report(id);
     if (!r)
         return envelope(404, u"Report not found"_s);
     if (isForeign(*r))
         return envelope(403, u"Access denied to this report"_s);
+    if (r->completesAfterPolls > 0 && r->status != u"completed"_s && ++m_polls[id] >= r->completesAfterPolls) {
+        // Generation finishes as this poll arrives: from now on the list and the ticket see it completed too.
+        r->status = u"completed"_s;
+        r->downloadAvailable = true;
+        r->generatedAt = QDateTime::fromMSecsSinceEpoch(nowMs(), Qt::UTC);
+        q->addReport(*r);
+    }
     return jsonResponse(200,
                         QJsonObject{{u"error"_s, false}, {u"message"_s, u"Success"_s}, {u"data"_s, reportJson(*r)}});
 }

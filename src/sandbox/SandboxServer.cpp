@@ -247,10 +247,12 @@ QString SandboxServer::demoToken()
 void SandboxServer::clearReports()
 {
     m_d->m_reports.clear();
+    m_d->m_polls.clear();
 }
 
 void SandboxServer::addReport(const SandboxReport &r)
 {
+    m_d->m_polls.remove(r.id);
     for (SandboxReport &existing : m_d->m_reports) {
         if (existing.id == r.id) {
             existing = r;

@@ -45,7 +45,7 @@ public:
 
     // catalogue
     void clearReports();
-    void addReport(const SandboxReport &r); ///< replaces a report with the same id
+    void addReport(const SandboxReport &r); ///< replaces a report with the same id (and restarts its poll count)
     QList<SandboxReport> reports() const;
     std::optional<SandboxReport> report(const QString &id) const;
     QByteArray contentOf(const QString &id) const; ///< the exact bytes served (generated ones materialised)

@@ -97,6 +97,7 @@ public:
     SandboxListener *m_download = nullptr;
     SandboxListener *m_download6 = nullptr;
     QList<SandboxReport> m_reports;
+    QHash<QString, int> m_polls; ///< GET /reports/{id} answered so far, for reports with completesAfterPolls
     QHash<QString, internal::TokenInfo> m_tokens;
     QHash<QString, internal::ClientInfo> m_clients;
     int m_tokenLifetime = 3600;

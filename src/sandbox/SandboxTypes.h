@@ -40,6 +40,11 @@ struct SandboxReport
     qint64 advertisedSize = -1;
     /// Non-empty and != "demo": the report belongs to another company, so the API answers 403.
     QString ownerCompany;
+    /// > 0 on a report that is not completed: the n-th answered GET (or HEAD) of /reports/{id} finds it completed
+    /// (status, download_available, generated_at = the sandbox's clock), and so do the list and the ticket from then
+    /// on. Earlier polls, and calls that are refused (401, 403, 429) or are not that GET, leave it as it is. Lets a
+    /// client that waits for pending reports be tested without timers.
+    int completesAfterPolls = 0;
 
     /// The number of bytes the download host serves.
     qint64 realSize() const { return content.isEmpty() ? generatedSize : content.size(); }

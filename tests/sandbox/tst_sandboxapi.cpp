@@ -1,6 +1,7 @@
 // The API host: listing, one report, download information, authentication and scopes, GetBill's envelopes.
 // Drives the sandbox over real loopback sockets with a real QNetworkAccessManager, as the client will.
 #include "SandboxTestCase.h"
+#include "sandbox/SandboxClock.h"
 
 #include <QJsonArray>
 #include <QTest>
@@ -9,6 +10,7 @@
 using namespace getbill::sandbox;
 using namespace getbill::sandbox::test;
 using namespace Qt::Literals::StringLiterals;
+using namespace std::chrono_literals;
 
 class TestSandboxApi : public SandboxTestCase
 {
@@ -28,6 +30,15 @@ private slots:
     void foreignReportIs403();
     void notReadyReportIs422();
     void ticketShapeAndOverrides();
+    void listSeesReportsAddedWhilePaging();
+    void listOrderIsDeterministicForEqualTimes();
+    void listUnknownTypeIsEmpty();
+    void reportCompletesAfterPolls();
+    void refusedPollsDoNotCount();
+    void replacingAReportRestartsItsPolls();
+
+private:
+    QStringList listIds(const QString &query);
 };
 
 void TestSandboxApi::init()
@@ -231,6 +242,174 @@ void TestSandboxApi::ticketShapeAndOverrides()
     const QJsonObject oddTicket = api(u"/reports/download/report_odd001"_s).json()[u"data"_s].toObject();
     QCOMPARE(oddTicket[u"file_size"_s].toInteger(), 999);
     QCOMPARE(oddTicket[u"download_url"_s].toString(), u"ftp://elsewhere/x"_s);
+}
+
+QStringList TestSandboxApi::listIds(const QString &query)
+{
+    QStringList ids;
+    const QJsonArray data = api(u"/reports?"_s + query).json()[u"data"_s].toArray();
+    for (const QJsonValue &v : data)
+        ids.append(v[u"id"_s].toString());
+    return ids;
+}
+
+void TestSandboxApi::listSeesReportsAddedWhilePaging()
+{
+    // Pages are slices of one ordering (newest first), computed afresh for each request: reports generated while a
+    // client pages shift the later pages, predictably. A sync client has to cope with repeats and gaps.
+    const QStringList first = listIds(u"page=1&limit=10"_s);
+    QCOMPARE(first.size(), 10);
+    const QStringList before = listIds(u"page=2&limit=10"_s);
+    for (int i = 0; i < 3; ++i) {
+        SandboxReport fresh = makeReport(u"report_new00%1"_s.arg(i), "new\n");
+        fresh.createdAt = QDateTime(QDate(2030, 1, 1), QTime(0, i), Qt::UTC);
+        m_server->addReport(fresh);
+    }
+    SandboxReport oldest = makeReport(u"report_old001"_s, "old\n");
+    oldest.createdAt = QDateTime(QDate(2000, 1, 1), QTime(0, 0), Qt::UTC);
+    m_server->addReport(oldest);
+
+    const Result second = api(u"/reports?page=2&limit=10"_s);
+    QCOMPARE(second.json()[u"pagination"_s][u"total"_s].toInt(), 41);
+    QCOMPARE(second.json()[u"pagination"_s][u"pages"_s].toInt(), 5);
+    QStringList ids;
+    for (const QJsonValue &v : second.json()[u"data"_s].toArray())
+        ids.append(v[u"id"_s].toString());
+    // The last three of page 1 come again, then what page 2 had before, less its last three.
+    QCOMPARE(ids.mid(0, 3), first.mid(7));
+    QCOMPARE(ids.mid(3), before.mid(0, 7));
+    QCOMPARE(listIds(u"page=1&limit=3"_s), QStringList({u"report_new002"_s, u"report_new001"_s, u"report_new000"_s}));
+    QCOMPARE(listIds(u"page=5&limit=10"_s).last(), u"report_old001"_s);
+    // The same question gives the same answer.
+    QCOMPARE(listIds(u"page=2&limit=10"_s), ids);
+}
+
+void TestSandboxApi::listOrderIsDeterministicForEqualTimes()
+{
+    m_server->clearReports();
+    const QStringList added{u"report_ccc"_s, u"report_aaa"_s, u"report_bbb"_s, u"report_ddd"_s};
+    for (const QString &id : added) {
+        SandboxReport r = makeReport(id, "x");
+        if (id == u"report_ddd"_s)
+            r.createdAt = r.createdAt.addSecs(-1);
+        m_server->addReport(r);
+    }
+    // Equal creation times are ordered by id, whatever order they were added in.
+    const QStringList expected{u"report_aaa"_s, u"report_bbb"_s, u"report_ccc"_s, u"report_ddd"_s};
+    QCOMPARE(listIds(u"limit=100"_s), expected);
+    QCOMPARE(listIds(u"limit=2&page=1"_s) + listIds(u"limit=2&page=2"_s), expected);
+    QVERIFY(listIds(u"limit=2&page=3"_s).isEmpty());
+}
+
+void TestSandboxApi::listUnknownTypeIsEmpty()
+{
+    const Result r = api(u"/reports?type=nonexistent"_s);
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.json()[u"data"_s].toArray().isEmpty());
+    QCOMPARE(r.json()[u"pagination"_s][u"total"_s].toInt(), 0);
+    QCOMPARE(r.json()[u"pagination"_s][u"pages"_s].toInt(), 0);
+    // Type and paging combine: every page of one type holds only that type, and together all of them.
+    const int total = api(u"/reports?type=financial"_s).json()[u"pagination"_s][u"total"_s].toInt();
+    QVERIFY(total > 4);
+    QStringList all;
+    for (int page = 1; page <= (total + 3) / 4; ++page)
+        all += listIds(u"type=financial&limit=4&page=%1"_s.arg(page));
+    all.removeDuplicates();
+    QCOMPARE(all.size(), total);
+    for (const QString &id : std::as_const(all))
+        QCOMPARE(m_server->report(id)->type, u"financial"_s);
+}
+
+void TestSandboxApi::reportCompletesAfterPolls()
+{
+    SandboxClock clock;
+    m_server->setClock(clock.function());
+    SandboxReport pending = makeReport(u"report_wait01"_s, "ready,at,last\n");
+    pending.status = u"pending"_s;
+    pending.downloadAvailable = false;
+    pending.generatedAt = {};
+    pending.completesAfterPolls = 3;
+    m_server->addReport(pending);
+    auto status = [this] {
+        return api(u"/reports/report_wait01"_s).json()[u"data"_s].toObject();
+    };
+
+    // Listing and asking for the ticket are not polls.
+    for (int i = 0; i < 5; ++i) {
+        QVERIFY(listIds(u"limit=100"_s).contains(u"report_wait01"_s));
+        QCOMPARE(api(u"/reports/download/report_wait01"_s).status, 422);
+    }
+    for (int poll = 1; poll <= 2; ++poll) {
+        const QJsonObject data = status();
+        QCOMPARE(data[u"status"_s].toString(), u"pending"_s);
+        QCOMPARE(data[u"download_available"_s].toBool(), false);
+        QVERIFY(data[u"generated_at"_s].isNull());
+        clock.advance(30s);
+    }
+    const QJsonObject done = status();
+    QCOMPARE(done[u"status"_s].toString(), u"completed"_s);
+    QCOMPARE(done[u"download_available"_s].toBool(), true);
+    QCOMPARE(done[u"generated_at"_s].toString(), u"2024-02-01T12:01:00Z"_s);
+    // It stays completed, everywhere.
+    QCOMPARE(status()[u"status"_s].toString(), u"completed"_s);
+    QCOMPARE(m_server->report(u"report_wait01"_s)->status, u"completed"_s);
+    const QJsonArray list = api(u"/reports?limit=100"_s).json()[u"data"_s].toArray();
+    const auto listed = std::find_if(list.begin(), list.end(),
+                                     [](const QJsonValue &v) { return v[u"id"_s].toString() == u"report_wait01"_s; });
+    QVERIFY(listed != list.end());
+    QCOMPARE((*listed)[u"status"_s].toString(), u"completed"_s);
+    QCOMPARE(get(ticketUrl(u"report_wait01"_s)).body, "ready,at,last\n"_ba);
+
+    // Without the field a pending report stays pending however often it is polled.
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(api(u"/reports/report_pend01"_s).json()[u"data"_s][u"status"_s].toString(), u"processing"_s);
+}
+
+void TestSandboxApi::refusedPollsDoNotCount()
+{
+    SandboxReport pending = makeReport(u"report_wait02"_s, "x");
+    pending.status = u"processing"_s;
+    pending.downloadAvailable = false;
+    pending.completesAfterPolls = 2;
+    m_server->addReport(pending);
+    SandboxReport foreign = pending;
+    foreign.id = u"report_wait03"_s;
+    foreign.ownerCompany = u"acme"_s;
+    m_server->addReport(foreign);
+
+    QCOMPARE(api(u"/reports/report_wait02"_s, QString()).status, 401);
+    m_server->addToken(u"writer"_s, {u"reports:write"_s});
+    QCOMPARE(api(u"/reports/report_wait02"_s, u"writer"_s).status, 403);
+    m_server->setRateLimit(1, 3600);
+    QCOMPARE(api(u"/reports"_s).status, 200);
+    QCOMPARE(api(u"/reports/report_wait02"_s).status, 429);
+    m_server->setRateLimit(1000, 3600);
+    QCOMPARE(api(u"/reports/report_wait02"_s).json()[u"data"_s][u"status"_s].toString(), u"processing"_s);
+    QCOMPARE(api(u"/reports/report_wait02"_s).json()[u"data"_s][u"status"_s].toString(), u"completed"_s);
+    // Another company's report answers 403 and never completes.
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(api(u"/reports/report_wait03"_s).status, 403);
+    QCOMPARE(m_server->report(u"report_wait03"_s)->status, u"processing"_s);
+}
+
+void TestSandboxApi::replacingAReportRestartsItsPolls()
+{
+    SandboxReport pending = makeReport(u"report_wait04"_s, "x");
+    pending.status = u"processing"_s;
+    pending.downloadAvailable = false;
+    pending.completesAfterPolls = 2;
+    m_server->addReport(pending);
+    QCOMPARE(api(u"/reports/report_wait04"_s).json()[u"data"_s][u"status"_s].toString(), u"processing"_s);
+    m_server->addReport(pending); // counted afresh
+    QCOMPARE(api(u"/reports/report_wait04"_s).json()[u"data"_s][u"status"_s].toString(), u"processing"_s);
+    QCOMPARE(api(u"/reports/report_wait04"_s).json()[u"data"_s][u"status"_s].toString(), u"completed"_s);
+    // So does clearing the catalogue.
+    m_server->addReport(pending);
+    QCOMPARE(api(u"/reports/report_wait04"_s).json()[u"data"_s][u"status"_s].toString(), u"processing"_s);
+    m_server->clearReports();
+    m_server->addReport(pending);
+    QCOMPARE(api(u"/reports/report_wait04"_s).json()[u"data"_s][u"status"_s].toString(), u"processing"_s);
+    QCOMPARE(api(u"/reports/report_wait04"_s).json()[u"data"_s][u"status"_s].toString(), u"completed"_s);
 }
 
 QTEST_GUILESS_MAIN(TestSandboxApi)
