@@ -22,7 +22,8 @@ struct SandboxOptions
 /// An in-process look-alike of the GetBill service on real loopback sockets: the external API and the token
 /// endpoint on one listener, the signed-URL download host on another (a different origin), both served from the
 /// caller's thread and event loop. Tests, the CLI's --demo and benchmarks drive it; faults make it misbehave on
-/// purpose, and every request it receives is recorded.
+/// purpose, and the requests it receives are recorded (the newest ones, bounded: see requests()). All its time
+/// comes from one clock that tests can replace (setClock()).
 class SandboxServer : public QObject
 {
     Q_OBJECT
@@ -58,6 +59,7 @@ public:
     void setTokenLifetime(int seconds); ///< for tokens issued by /token (default 3600); 0 = already expired
     int tokenRequestCount() const;      ///< POSTs to /token that issued a token
 
+    // time
     /// The time every time-based answer reads: rate-limit windows and X-RateLimit-Reset, token lifetimes, link
     /// expiry (`expires=`, `expires_at`) and retry_after. An empty function goes back to the system clock (the
     /// default). Rate-limit windows start afresh. Fault delays and stalls stay in real time: they play the network.
