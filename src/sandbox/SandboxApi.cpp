@@ -1,5 +1,5 @@
 // The API host (list, one report, download information) and the OAuth token endpoint of SandboxServer, as
-// GETBILL_API.md describes them: authentication, scopes, the per-token rate limit, GetBill's envelopes.
+// GETBILL_API.md describes them: authentication, scopes, the rate limit per OAuth client, GetBill's envelopes.
 #include "sandbox/SandboxServerPrivate.h"
 
 #include <QDateTime>
