@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QUrl>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -21,7 +22,8 @@ struct SandboxOptions
 /// An in-process look-alike of the GetBill service on real loopback sockets: the external API and the token
 /// endpoint on one listener, the signed-URL download host on another (a different origin), both served from the
 /// caller's thread and event loop. Tests, the CLI's --demo and benchmarks drive it; faults make it misbehave on
-/// purpose, and every request it receives is recorded.
+/// purpose, and the requests it receives are recorded (the newest ones, bounded: see requests()). All its time
+/// comes from one clock that tests can replace (setClock()).
 class SandboxServer : public QObject
 {
     Q_OBJECT
@@ -44,7 +46,7 @@ public:
 
     // catalogue
     void clearReports();
-    void addReport(const SandboxReport &r); ///< replaces a report with the same id
+    void addReport(const SandboxReport &r); ///< replaces a report with the same id (and restarts its poll count)
     QList<SandboxReport> reports() const;
     std::optional<SandboxReport> report(const QString &id) const;
     QByteArray contentOf(const QString &id) const; ///< the exact bytes served (generated ones materialised)
@@ -57,10 +59,25 @@ public:
     void setTokenLifetime(int seconds); ///< for tokens issued by /token (default 3600); 0 = already expired
     int tokenRequestCount() const;      ///< POSTs to /token that issued a token
 
+    // time
+    /// The time every time-based answer reads: rate-limit windows and X-RateLimit-Reset, token lifetimes, link
+    /// expiry (`expires=`, `expires_at`) and retry_after. An empty function goes back to the system clock (the
+    /// default). Rate-limit windows start afresh. Fault delays and stalls stay in real time: they play the network.
+    /// With an external download host, keep the system clock: the real server checks expiry by its own.
+    /// SandboxClock::function() gives a clock that tests advance.
+    void setClock(std::function<qint64()> nowMsecsSinceEpoch);
+
     // links, rate limit, faults
     void setLinkLifetime(int seconds); ///< download_url expiry (default 3600); 0 = already expired
     void setSingleUseLinks(bool on);
-    void setRateLimit(int limit, int windowSeconds); ///< per token, sliding window; default 1000/3600
+    /// A sliding window per OAuth client (tokens from /token) or per token (addToken(), the demo token); default
+    /// 1000 requests per 3600 s. Every API answer carries X-RateLimit-Limit, -Remaining, -Reset (Unix time) and
+    /// -Window (seconds); a full window answers 429 with details retry_after, limit and reset_time. The token
+    /// endpoint is not counted and carries none of them: GETBILL_API.md documents the limit for the API's reads.
+    void setRateLimit(int limit, int windowSeconds);
+    /// Also send a Retry-After header (seconds, = retry_after) with a 429. Off by default: GetBill does not
+    /// document one, and clients must cope with both.
+    void setRetryAfterHeader(bool on);
     void addFault(const Fault &f);
     void clearFaults();
 
@@ -81,10 +98,16 @@ public:
     static QByteArray secureLinkMd5(const QString &uriPath, qint64 expires, const QByteArray &secret);
 
     // what arrived
+    /// The newest requests received, oldest first, within the log's bounds (see RequestLog): at most
+    /// setRequestLogLimit() records (default 10,000) and setRequestLogByteLimit() bytes (default 64 MiB), each
+    /// with the first 64 KiB of its body and at most 64 headers (16 KiB).
     QList<RecordedRequest> requests() const;
+    void setRequestLogLimit(int maxRequests);     ///< 0 records nothing (requestReceived() still fires)
+    void setRequestLogByteLimit(qint64 maxBytes); ///< the oldest records go first
     void clearRequests();
 
 signals:
+    /// Every request, as recorded (so bounded the same way), whether or not the log keeps it.
     void requestReceived(const getbill::sandbox::RecordedRequest &request);
 
 private:

@@ -40,6 +40,11 @@ struct SandboxReport
     qint64 advertisedSize = -1;
     /// Non-empty and != "demo": the report belongs to another company, so the API answers 403.
     QString ownerCompany;
+    /// > 0 on a report that is not completed: the n-th answered GET (or HEAD) of /reports/{id} finds it completed
+    /// (status, download_available, generated_at = the sandbox's clock), and so do the list and the ticket from then
+    /// on. Earlier polls, and calls that are refused (401, 403, 429) or are not that GET, leave it as it is. Lets a
+    /// client that waits for pending reports be tested without timers.
+    int completesAfterPolls = 0;
 
     /// The number of bytes the download host serves.
     qint64 realSize() const { return content.isEmpty() ? generatedSize : content.size(); }
@@ -88,8 +93,10 @@ struct RecordedRequest
     Fault::Host host = Fault::Host::Api;
     QByteArray method;
     QString pathAndQuery;
-    QMap<QByteArray, QByteArray> headers; ///< lower-case names
-    QByteArray body;
+    QMap<QByteArray, QByteArray> headers; ///< lower-case names; bounded (see RequestLog)
+    QByteArray body;                      ///< the first RequestLog::MaxBodyBytes of it
+    qint64 bodySize = 0;                  ///< the size of the whole body that arrived
+    bool truncated = false;               ///< body, headers or path were cut to fit RequestLog's bounds
 };
 
 } // namespace getbill::sandbox
