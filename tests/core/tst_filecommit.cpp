@@ -125,16 +125,22 @@ private slots:
 void TestFileCommit::commitGivesTheOpenFileItsName_data()
 {
     QTest::addColumn<bool>("replace");
-    QTest::newRow("no replace") << false;
-    QTest::newRow("replace, nothing there") << true;
+    QTest::addColumn<QString>("folder"); // of the target, relative to the part's
+    QTest::newRow("no replace") << false << QString();
+    QTest::newRow("replace, nothing there") << true << QString();
+    QTest::newRow("no replace, another folder of the same file system") << false << u"other"_s;
+    QTest::newRow("replace, another folder of the same file system") << true << u"other"_s;
 }
 
 void TestFileCommit::commitGivesTheOpenFileItsName()
 {
     QFETCH(bool, replace);
+    QFETCH(QString, folder);
     QTemporaryDir dir;
-    const QString target = dir.filePath(u"report.csv"_s);
-    OpenPart part(target + u".part"_s, "the report");
+    const QDir d(dir.path());
+    QVERIFY(folder.isEmpty() || d.mkdir(folder));
+    const QString target = folder.isEmpty() ? d.filePath(u"report.csv"_s) : d.filePath(folder + u"/report.csv"_s);
+    OpenPart part(d.filePath(u"report.csv.part"_s), "the report");
     QVERIFY(part.fd() >= 0);
     QString error;
     QVERIFY2(FileCommit::commit(part.fd(), part.path(), target, replace, &error), qPrintable(error));
@@ -145,8 +151,8 @@ void TestFileCommit::commitGivesTheOpenFileItsName()
     // One name left, still private.
     QCOMPARE(linkStat(target).st_nlink, nlink_t(1));
     QCOMPARE(linkStat(target).st_mode & 07777, mode_t(0600));
-    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot),
-             QStringList{u"report.csv"_s});
+    QCOMPARE(d.entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot),
+             QStringList{folder.isEmpty() ? u"report.csv"_s : folder});
 }
 
 void TestFileCommit::withoutReplaceAnExistingTargetIsRefused_data()
