@@ -1,256 +1,20 @@
 #include "preview/CsvReader.h"
 
+#include "preview/CsvDecoder.h"
+#include "preview/CsvParser.h"
 #include "preview/SheetBuilder.h"
 
 #include <QIODevice>
 #include <QLocale>
-#include <QStringDecoder>
 #include <algorithm>
 #include <array>
 #include <optional>
-#include <utility>
 
 namespace getbill::preview {
 
 namespace {
 
-enum class Encoding
-{
-    Utf8,
-    Utf16LE,
-    Utf16BE,
-    Windows1252
-};
-
-// Windows-1252 differs from Latin-1 only in 0x80-0x9F. The five unassigned bytes (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-// stay the C1 controls they are in Latin-1, as MultiByteToWideChar and the WHATWG index map them.
-constexpr std::array<char16_t, 32> Windows1252High = {0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-                                                      0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-                                                      0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-                                                      0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
-
-/// Decodes chunk after chunk in one encoding; multi-byte sequences cut between chunks are carried over.
-class ChunkDecoder
-{
-public:
-    explicit ChunkDecoder(Encoding encoding) : m_encoding(encoding), m_decoder(qtEncoding(encoding)) {}
-
-    QString decode(QByteArrayView bytes)
-    {
-        if (m_encoding == Encoding::Windows1252)
-            return CsvReader::fromWindows1252(bytes);
-        return m_decoder.decode(bytes);
-    }
-    /// True once an invalid sequence was replaced by U+FFFD.
-    bool hasError() const { return m_encoding != Encoding::Windows1252 && m_decoder.hasError(); }
-
-private:
-    static QStringConverter::Encoding qtEncoding(Encoding encoding)
-    {
-        switch (encoding) {
-        case Encoding::Utf16LE:
-            return QStringConverter::Utf16LE;
-        case Encoding::Utf16BE:
-            return QStringConverter::Utf16BE;
-        case Encoding::Utf8:
-        case Encoding::Windows1252:
-            break;
-        }
-        return QStringConverter::Utf8;
-    }
-
-    Encoding m_encoding;
-    QStringDecoder m_decoder;
-};
-
-/// True when `bytes` stops inside a UTF-8 sequence (a lead byte without all its continuation bytes). The stateful
-/// decoder keeps such a tail pending instead of flagging it, so the end of the input has to be checked apart.
-bool endsInsideUtf8Sequence(QByteArrayView bytes)
-{
-    for (qsizetype back = 1; back <= qMin<qsizetype>(3, bytes.size()); ++back) {
-        const auto byte = static_cast<quint8>(bytes[bytes.size() - back]);
-        if ((byte & 0xC0) == 0x80)
-            continue; // a continuation byte: its lead byte is further back
-        const int length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
-        return length > back;
-    }
-    return false;
-}
-
-bool isValidUtf8(QByteArrayView bytes, bool complete)
-{
-    QStringDecoder decoder(QStringConverter::Utf8);
-    const QString ignored = decoder.decode(bytes);
-    Q_UNUSED(ignored);
-    return !decoder.hasError() && !(complete && endsInsideUtf8Sequence(bytes));
-}
-
-/// The RFC 4180 state machine, fed decoded text chunk by chunk. Rows past what the builder keeps are still parsed
-/// (quotes decide where a row ends) and counted, but their fields are not built.
-class CsvParser
-{
-public:
-    CsvParser(QChar delimiter, SheetBuilder *builder, qint64 *totalRows)
-        : m_delimiter(delimiter), m_builder(builder), m_totalRows(totalRows), m_storing(builder->wantsRows())
-    {}
-
-    bool feed(QStringView text)
-    {
-        for (const QChar c : text) {
-            if (!step(c))
-                return false;
-        }
-        return true;
-    }
-
-    /// The end of the input: a last line without a line break (or with an unterminated quote) is a row too.
-    bool finish() { return !m_recordStarted || endRecord(); }
-
-    QString error() const { return m_error; }
-
-private:
-    enum class State
-    {
-        FieldStart,
-        Unquoted,
-        Quoted,
-        QuoteInQuoted
-    };
-
-    static bool isLineBreak(QChar c) { return c == u'\n' || c == u'\r'; }
-
-    bool step(QChar c)
-    {
-        // A CR is a line break on its own (old Mac files) or the first half of CRLF: an LF right after it is
-        // the same break.
-        if (m_afterCr) {
-            m_afterCr = false;
-            if (c == u'\n')
-                return true;
-        }
-        if (!m_recordStarted) {
-            if (isLineBreak(c)) { // a blank line: not a row
-                ++m_line;
-                m_afterCr = c == u'\r';
-                return true;
-            }
-            m_recordStarted = true;
-            m_recordLine = m_line;
-        }
-        if (++m_recordChars > CsvReader::maxLineChars) {
-            m_error = CsvReader::tr("Line %L1 is longer than %L2 characters, more than a preview shows.")
-                          .arg(m_recordLine)
-                          .arg(CsvReader::maxLineChars);
-            return false;
-        }
-        switch (m_state) {
-        case State::FieldStart:
-            if (c == u'"') {
-                m_state = State::Quoted;
-                return true;
-            }
-            m_state = State::Unquoted;
-            [[fallthrough]];
-        case State::Unquoted:
-            if (c == m_delimiter)
-                return endField();
-            if (isLineBreak(c))
-                return lineBreak(c);
-            append(c);
-            return true;
-        case State::Quoted:
-            if (c == u'"') {
-                m_state = State::QuoteInQuoted;
-            } else if (isLineBreak(c)) {
-                // A newline inside quotes is part of the field; CRLF and CR become LF, which is what the view
-                // breaks lines on.
-                ++m_line;
-                m_afterCr = c == u'\r';
-                append(u'\n');
-            } else {
-                append(c);
-            }
-            return true;
-        case State::QuoteInQuoted:
-            if (c == u'"') { // a doubled quote: one literal quote
-                append(c);
-                m_state = State::Quoted;
-                return true;
-            }
-            if (c == m_delimiter)
-                return endField();
-            if (isLineBreak(c))
-                return lineBreak(c);
-            // Text after the closing quote (`"ab"c`): not RFC 4180, kept as spreadsheets do.
-            append(c);
-            m_state = State::Unquoted;
-            return true;
-        }
-        return true;
-    }
-
-    void append(QChar c)
-    {
-        if (m_storing)
-            m_field.append(c);
-    }
-
-    bool lineBreak(QChar c)
-    {
-        ++m_line;
-        m_afterCr = c == u'\r';
-        return endRecord();
-    }
-
-    bool endField()
-    {
-        if (++m_fieldCount > TablePreview::maxColumns) {
-            m_error = CsvReader::tr("Line %L1 has more than %L2 columns, more than a preview shows.")
-                          .arg(m_recordLine)
-                          .arg(TablePreview::maxColumns);
-            return false;
-        }
-        if (m_storing) {
-            m_numbers.append(CsvReader::looksNumeric(m_field));
-            m_fields.append(std::exchange(m_field, QString()));
-        }
-        m_state = State::FieldStart;
-        return true;
-    }
-
-    bool endRecord()
-    {
-        if (!endField())
-            return false;
-        ++*m_totalRows;
-        if (m_storing)
-            m_builder->addRow(m_fields, m_numbers);
-        m_fields.clear();
-        m_numbers.clear();
-        m_fieldCount = 0;
-        m_recordChars = 0;
-        m_recordStarted = false;
-        m_storing = m_builder->wantsRows();
-        return true;
-    }
-
-    const QChar m_delimiter;
-    SheetBuilder *m_builder;
-    qint64 *m_totalRows;
-    bool m_storing;
-
-    State m_state = State::FieldStart;
-    bool m_afterCr = false;
-    bool m_recordStarted = false;
-    qsizetype m_recordChars = 0;
-    int m_fieldCount = 0;
-    qint64 m_line = 1;
-    qint64 m_recordLine = 1;
-    QString m_field;
-    QStringList m_fields;
-    QList<bool> m_numbers;
-    QString m_error;
-};
+using Encoding = CsvDecoder::Encoding;
 
 struct Outcome
 {
@@ -269,13 +33,7 @@ CsvReader::CsvReader(const Limits &limits, const std::atomic<bool> *cancel) : m_
 
 QString CsvReader::fromWindows1252(QByteArrayView bytes)
 {
-    QString text(bytes.size(), Qt::Uninitialized);
-    QChar *out = text.data();
-    for (const char ch : bytes) {
-        const auto byte = static_cast<quint8>(ch);
-        *out++ = byte >= 0x80 && byte <= 0x9F ? QChar(Windows1252High[byte - 0x80]) : QChar(char16_t(byte));
-    }
-    return text;
+    return CsvDecoder::fromWindows1252(bytes);
 }
 
 QChar CsvReader::detectDelimiter(QStringView head, bool complete)
@@ -463,29 +221,19 @@ Outcome readOnce(QIODevice *device, const CsvReader::Limits &limits, const std::
         probe.append(chunk.constData(), n);
     }
 
-    Encoding encoding = Encoding::Utf8;
-    qsizetype bomSize = 0;
-    bool guessedUtf8 = false;
-    if (forced) {
-        encoding = *forced;
-    } else if (probe.startsWith("\xEF\xBB\xBF")) {
-        bomSize = 3;
-    } else if (probe.startsWith("\xFF\xFE")) {
-        encoding = Encoding::Utf16LE;
-        bomSize = 2;
-    } else if (probe.startsWith("\xFE\xFF")) {
-        encoding = Encoding::Utf16BE;
-        bomSize = 2;
-    } else if (isValidUtf8(probe, atEnd)) {
-        guessedUtf8 = true;
-    } else {
-        encoding = Encoding::Windows1252;
-    }
+    CsvDecoder::Detected detected;
+    if (forced)
+        detected.encoding = *forced;
+    else
+        detected = CsvDecoder::detect(probe, atEnd);
+    const Encoding encoding = detected.encoding;
+    const qsizetype bomSize = detected.bomSize;
+    const bool guessedUtf8 = detected.guessedUtf8;
     // Without a BOM, UTF-8 is a guess from the first chunk; invalid bytes later mean the file is Windows-1252
     // after all, and a device that can seek is read again that way.
     const bool canRestart = guessedUtf8 && !device->isSequential();
 
-    ChunkDecoder decoder(encoding);
+    CsvDecoder decoder(encoding);
     // When guessed, UTF-8 was checked on exactly these bytes: no error to find here.
     const QString head = decoder.decode(QByteArrayView(probe).sliced(bomSize));
 
@@ -519,7 +267,7 @@ Outcome readOnce(QIODevice *device, const CsvReader::Limits &limits, const std::
         if (!parser.feed(text))
             return fail(parser.error());
     }
-    if (encoding == Encoding::Utf8 && endsInsideUtf8Sequence(tail)) {
+    if (encoding == Encoding::Utf8 && CsvDecoder::endsInsideUtf8Sequence(tail)) {
         if (canRestart) {
             out.restartAsWindows1252 = true;
             return out;

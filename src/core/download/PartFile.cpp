@@ -81,17 +81,26 @@ void PartFile::open(const QString &reportId, qint64 fileSize)
     connect(m_thread.get(), &QThread::finished, m_writer, &QObject::deleteLater);
     connect(m_writer, &PartWriter::opened, this, &PartFile::onOpened);
     connect(m_writer, &PartWriter::written, this, &PartFile::onWritten);
+    // Answers the writer queued before a discard() or keep() are still delivered after it (disconnecting does not
+    // take back posted calls): each handler acts only in the state that waits for it.
     connect(m_writer, &PartWriter::writeFailed, this, [this](const QString &error) {
+        if (m_state != State::Open && m_state != State::Syncing)
+            return;
         setState(State::Failed);
         emit writeFailed(tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_partPath), error));
     });
     connect(m_writer, &PartWriter::finished, this, [this](const QByteArray &digest, const QString &error) {
-        setState(error.isEmpty() ? State::Synced : State::Failed);
-        emit synced(digest, error.isEmpty()
-                                ? QString()
-                                : tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_partPath), error));
+        if (m_state != State::Syncing && m_state != State::Failed)
+            return;
+        // A write failure reported meanwhile is final: never Failed -> Synced.
+        const bool ok = error.isEmpty() && m_state == State::Syncing;
+        setState(ok ? State::Synced : State::Failed);
+        emit synced(ok ? digest : QByteArray(),
+                    ok ? QString() : tr("Cannot write %1: %2").arg(QDir::toNativeSeparators(m_partPath), error));
     });
     connect(m_writer, &PartWriter::committed, this, [this](const QString &error) {
+        if (m_state != State::Committing)
+            return;
         if (error.isEmpty()) {
             PartialDownload::forget(m_target);
             setState(State::Committed);
@@ -217,19 +226,36 @@ void PartFile::commit(bool replace)
 
 void PartFile::keep()
 {
-    if (m_writer)
-        QMetaObject::invokeMethod(m_writer, &PartWriter::keep, Qt::BlockingQueuedConnection);
-    stopWriter();
-    // A file that was never opened has nothing worth keeping.
-    if (m_partPath.isEmpty())
-        PartialDownload::forget(m_target);
+    switch (m_state) {
+    case State::Committed:
+    case State::Kept:
+    case State::Discarded:
+        return;
+    case State::Idle:
+    case State::Locked:
+        // Nothing of ours to keep; a record of an earlier attempt is not this object's to forget.
+        break;
+    case State::Opening:
+        // The writer may just have made or taken a file that no record of ours names yet: kept, it would be an
+        // orphan nothing ever resumes or removes.
+        discard();
+        return;
+    default:
+        if (m_writer)
+            QMetaObject::invokeMethod(m_writer, &PartWriter::keep, Qt::BlockingQueuedConnection);
+        stopWriter();
+        // A file that was never opened has nothing worth keeping.
+        if (m_partPath.isEmpty())
+            PartialDownload::forget(m_target);
+    }
     setState(State::Kept);
     unlock();
 }
 
 void PartFile::discard()
 {
-    if (m_state == State::Committed || m_state == State::Discarded)
+    // Final states. After keep() the lock is released: the file and its record may already be another writer's.
+    if (m_state == State::Committed || m_state == State::Discarded || m_state == State::Kept)
         return;
     if (m_writer) {
         // Runs after every write queued before it: once it returns, the file is closed and gone.

@@ -31,7 +31,7 @@ public:
         Synced,     ///< on stable storage, digest known
         Committing, ///< the writer gives the file its final name
         Committed,  ///< the file is at the target; nothing partial is left
-        Kept,       ///< left for a later attempt, with its record
+        Kept,       ///< left for a later attempt, with its record (final, like Committed and Discarded)
         Discarded,  ///< removed, with its record
         Failed,     ///< a disk error; discard() or keep() still apply
     };
@@ -76,9 +76,11 @@ public:
     void finish();
     /// Gives the synced file its final name; committed() follows. `replace` allows replacing an existing target.
     void commit(bool replace);
-    /// Leaves the file and its record for a later attempt, and releases the lock.
+    /// Leaves the file and its record for a later attempt, and releases the lock. Before open() there is nothing to
+    /// keep (an earlier attempt's record stays as it is); while opening, the file just made is discarded instead.
     void keep();
-    /// Removes the file (only if it is still ours) and its record, and releases the lock.
+    /// Removes the file (only if it is still ours) and its record, and releases the lock. Nothing once Committed,
+    /// Kept or Discarded: after keep() the file may already be another writer's.
     void discard();
 
 signals:

@@ -82,6 +82,7 @@ void PartWriter::open(const QString &path, quint64 device, quint64 inode, qint64
     m_hash.reset();
     m_total = m_syncedUpTo = 0;
     m_failed = false;
+    m_error.clear();
     closeFile();
     if (inode != 0) {
         QString why;
@@ -149,8 +150,7 @@ void PartWriter::write(const QByteArray &chunk)
     if (m_failed || m_fd < 0)
         return;
     if (!writeAll(chunk.constData(), chunk.size())) {
-        m_failed = true;
-        emit writeFailed(systemError());
+        fail();
         return;
     }
     m_hash.addData(chunk);
@@ -164,24 +164,36 @@ void PartWriter::write(const QByteArray &chunk)
 
 void PartWriter::truncate()
 {
-    if (m_fd < 0)
+    ++m_generation;
+    // A failure was reported and stays: the caller discards or keeps the file; starting over does not undo it.
+    if (m_fd < 0 || m_failed)
         return;
-    m_failed = !truncateFile(m_fd);
     m_hash.reset();
     m_total = m_syncedUpTo = 0;
-    ++m_generation;
+    if (!truncateFile(m_fd))
+        fail();
+}
+
+void PartWriter::fail()
+{
+    m_failed = true;
+    m_error = systemError();
+    emit writeFailed(m_error);
 }
 
 void PartWriter::finish()
 {
     if (m_failed || m_fd < 0) {
-        emit finished({}, m_fd < 0 ? QCoreApplication::translate("getbill::PartWriter", "The file is not open.")
-                                   : systemError());
+        // The reason of the failure itself: errno has long moved on.
+        emit finished({}, m_fd < 0 || m_error.isEmpty()
+                              ? QCoreApplication::translate("getbill::PartWriter", "The file is not open.")
+                              : m_error);
         return;
     }
     if (!FileCommit::syncToDisk(m_fd)) {
         m_failed = true;
-        emit finished({}, systemError());
+        m_error = systemError();
+        emit finished({}, m_error);
         return;
     }
     emit finished(m_hash.result(), {});

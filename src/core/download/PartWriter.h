@@ -55,6 +55,8 @@ signals:
 
 private:
     bool writeAll(const char *data, qint64 size);
+    /// Records a write failure (from errno) and reports it; every later call but keep() and discard() then fails.
+    void fail();
     QString systemError() const;
     void closeFile();
 
@@ -65,6 +67,7 @@ private:
     qint64 m_syncedUpTo = 0;
     int m_generation = 0;
     bool m_failed = false;
+    QString m_error; ///< why m_failed, as reported
 };
 
 } // namespace getbill

@@ -33,12 +33,24 @@ bool isNumber(const QJsonValue &v)
     const double d = v.toDouble();
     return v.isDouble() && d >= 0 && d <= 9007199254740992.0 && std::floor(d) == d;
 }
+
+QString folderPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QLatin1String("/getbill-reports/partials");
+}
+
+/// Makes the state folder if needed; false when it is not a private folder of the user's (a link to elsewhere,
+/// another user's): then it holds no records, and none are written there.
+bool stateFolderIsPrivate()
+{
+    return SecureFile::makePrivateFolder(folderPath());
+}
 } // namespace
 
 QString PartialDownload::stateFolder()
 {
-    const QString folder = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-                           QLatin1String("/getbill-reports/partials");
+    const QString folder = folderPath();
     SecureFile::makePrivateFolder(folder);
     return folder;
 }
@@ -71,7 +83,8 @@ std::optional<PartialDownload> PartialDownload::fromJson(const QByteArray &json)
     if (error.error != QJsonParseError::NoError || !doc.isObject())
         return std::nullopt;
     const QJsonObject o = doc.object();
-    if (o.value(QLatin1String("version")).toInt() != formatVersion)
+    // Exactly the fields toJson() writes, no more.
+    if (o.size() != 8 || o.value(QLatin1String("version")).toInt() != formatVersion)
         return std::nullopt;
     for (const char *field : {"target", "part", "id", "etag"})
         if (!o.value(QLatin1String(field)).isString())
@@ -102,6 +115,8 @@ std::optional<PartialDownload> PartialDownload::fromJson(const QByteArray &json)
 
 std::optional<PartialDownload> PartialDownload::load(const QString &target)
 {
+    if (!stateFolderIsPrivate())
+        return std::nullopt;
     const QByteArray bytes = SecureFile::readPrivate(recordPath(target), maxRecordBytes);
     std::optional<PartialDownload> record = fromJson(bytes);
     if (!record || record->target != QDir::cleanPath(target))
@@ -112,6 +127,8 @@ std::optional<PartialDownload> PartialDownload::load(const QString &target)
 QList<PartialDownload> PartialDownload::all()
 {
     QList<PartialDownload> records;
+    if (!stateFolderIsPrivate())
+        return records;
     const QDir dir(stateFolder());
     const QStringList names = dir.entryList({QStringLiteral("*.json")}, QDir::Files);
     for (const QString &name : names) {
@@ -126,7 +143,7 @@ QList<PartialDownload> PartialDownload::all()
 
 bool PartialDownload::save() const
 {
-    return SecureFile::writePrivate(recordPath(target), toJson());
+    return stateFolderIsPrivate() && SecureFile::writePrivate(recordPath(target), toJson());
 }
 
 void PartialDownload::forget(const QString &target)

@@ -23,7 +23,8 @@ struct PartialDownload
     quint64 device = 0;
     quint64 inode = 0;
 
-    /// "<GenericDataLocation>/getbill-reports/partials", shared by the window and the CLI; created 0700.
+    /// "<GenericDataLocation>/getbill-reports/partials", shared by the window and the CLI; created 0700. When it is
+    /// not a private folder of the user's (a link, another user's), load() and all() find nothing and save() fails.
     static QString stateFolder();
     /// The record's file: one per target path (a hash of it).
     static QString recordPath(const QString &target);

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 
 #ifdef Q_OS_WIN
@@ -74,7 +75,8 @@ QByteArray readPrivate(const QString &path, qint64 maxBytes)
         return {};
     return file.read(maxBytes);
 #else
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    // O_NONBLOCK: a FIFO at the name would otherwise block open() until a writer comes (fstat refuses it next).
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return {};
     struct stat st
@@ -93,6 +95,17 @@ QByteArray readPrivate(const QString &path, qint64 maxBytes)
 
 bool writePrivate(const QString &path, const QByteArray &bytes)
 {
+    // QSaveFile resolves a link at `path` and replaces the file it points to: a link here is refused instead.
+#ifdef Q_OS_WIN
+    if (isReparsePoint(path) || QFileInfo(path).isSymLink())
+        return false;
+#else
+    struct stat st
+    {
+    };
+    if (::lstat(QFile::encodeName(path).constData(), &st) == 0 && S_ISLNK(st.st_mode))
+        return false;
+#endif
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return false;

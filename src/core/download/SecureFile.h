@@ -26,7 +26,7 @@ bool makePrivateFolder(const QString &path);
 /// Reads at most `maxBytes` of a file of ours (owned by the user, regular, not a link, not readable by others is not
 /// required); empty on any doubt.
 QByteArray readPrivate(const QString &path, qint64 maxBytes);
-/// Replaces `path` atomically with `bytes`, 0600.
+/// Replaces `path` atomically with `bytes`, 0600. False when `path` is a link (never written through).
 bool writePrivate(const QString &path, const QByteArray &bytes);
 
 /// Creates a new file exclusively (never opens an existing one, never follows a link), 0600, for writing.
