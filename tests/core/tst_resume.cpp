@@ -1,11 +1,12 @@
 #include "TestFixture.h"
 #include "api/ApiClient.h"
 #include "api/ReportJobs.h"
+#include "download/DownloadController.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadJob.h"
 #include "download/DownloadQueue.h"
-#include "download/DownloadController.h"
 #include "download/PartialDownload.h"
+#include "download/PendingDownloads.h"
 #include "download/ReportDownloadJob.h"
 #include "download/SecureFile.h"
 
@@ -13,6 +14,8 @@
 #include <QDir>
 #include <QFile>
 #include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace getbill;
@@ -85,6 +88,8 @@ private slots:
     void finalFailureRemovesKeptPartial();
     void cancelWhileWaitingRemovesKeptPartial();
     void recoverPartialsResumesAndCleans();
+    void quitAndResumeLaterContinuesNextStart();
+    void pendingListSurvivesDamage();
     void twoWritersOfOneTargetAreRefused();
     void notEnoughFreeSpace();
     void apiRateLimitIsShownAsWaiting();
@@ -317,6 +322,130 @@ void TestResume::recoverPartialsResumesAndCleans()
     QCOMPARE(history.latest(a)->sha256, DownloadHistory::sha256OfFile(dir.filePath(QStringLiteral("a.csv"))));
     QVERIFY(!PartialDownload::load(d));
     QVERIFY(!PartialDownload::load(dir.filePath(QStringLiteral("b.csv"))));
+}
+
+/// The application's state folder of this test alone: the pending list is one file per user, and other tests of the
+/// suite run at the same time.
+class PrivateStateFolder
+{
+public:
+    PrivateStateFolder() : m_old(qgetenv("XDG_DATA_HOME")) { qputenv("XDG_DATA_HOME", m_dir.path().toLocal8Bit()); }
+    ~PrivateStateFolder() { qputenv("XDG_DATA_HOME", m_old); }
+    QString pendingFile() const
+    {
+        return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+            .filePath(QStringLiteral("getbill-reports/pending.json"));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QByteArray m_old;
+};
+
+void TestResume::quitAndResumeLaterContinuesNextStart()
+{
+    PrivateStateFolder state;
+    TestFixture f;
+    const QString a = QStringLiteral("report_quita");
+    const QString b = QStringLiteral("report_quitb");
+    f.server().addReport(report(a, 2'000'000));
+    f.server().addReport(report(b));
+    Fault stall;
+    stall.host = Fault::Host::Download;
+    stall.stallAfterBytes = 300'000;
+    f.server().addFault(stall);
+    const QDir dir(f.folder());
+    const QString aTarget = dir.filePath(QStringLiteral("month-end.csv"));
+    {
+        DownloadHistory history(dir.filePath(QStringLiteral("history.json")));
+        DownloadController controller(&f.api(), &history);
+        DownloadQueue &queue = *controller.queue();
+        queue.setMaxConcurrent(1);
+        queue.enqueue(a, DownloadTarget::file(aTarget, false));
+        queue.enqueue(b, DownloadTarget::folder(f.folder()));
+        QTRY_VERIFY(queue.job(0) && queue.job(0)->bytesReceived() >= 300'000);
+        QCOMPARE(queue.state(1), ReportDownloadJob::State::Queued);
+        QSignalSpy finished(&queue, &DownloadQueue::itemFinished);
+        queue.suspendAll();
+        QCOMPARE(finished.size(), 2);
+        QCOMPARE(queue.state(0), ReportDownloadJob::State::Interrupted);
+        QCOMPARE(queue.state(1), ReportDownloadJob::State::Interrupted);
+        QVERIFY(queue.isIdle());
+        // Nothing at the final name; the bytes and their record stay for the next start; the list is private.
+        QVERIFY(!QFile::exists(aTarget));
+        QVERIFY(QFileInfo(PartialDownload::defaultPartPath(aTarget)).size() >= 300'000);
+        QVERIFY(PartialDownload::load(aTarget));
+        QCOMPARE(QFile(state.pendingFile()).permissions() & (QFile::ReadGroup | QFile::ReadOther),
+                 QFile::Permissions());
+        // Shown as paused, and a finished row can go.
+        queue.remove(1);
+        QCOMPARE(queue.rowCount(), 1);
+        QCOMPARE(queue.state(0), ReportDownloadJob::State::Interrupted);
+    }
+    f.server().clearFaults();
+    const int requestsBefore = int(f.downloadRequests().size());
+    // The next start: both come back in their order, the first where it was going, and continues where it stopped.
+    DownloadHistory history(dir.filePath(QStringLiteral("history.json")));
+    DownloadController controller(&f.api(), &history);
+    DownloadQueue &queue = *controller.queue();
+    const QList<int> rows = controller.recoverLeftovers();
+    QCOMPARE(rows, (QList<int>{0, 1}));
+    QCOMPARE(queue.data(queue.index(0), DownloadQueue::ReportIdRole).toString(), a);
+    QCOMPARE(queue.data(queue.index(1), DownloadQueue::ReportIdRole).toString(), b);
+    QSignalSpy idle(&queue, &DownloadQueue::idle);
+    QVERIFY(idle.wait(20'000));
+    QCOMPARE(queue.state(0), ReportDownloadJob::State::Done);
+    QCOMPARE(queue.state(1), ReportDownloadJob::State::Done);
+    QCOMPARE(readFile(aTarget), f.server().contentOf(a));
+    QCOMPARE(readFile(dir.filePath(b + QStringLiteral(".csv"))), f.server().contentOf(b));
+    // Two fetches (in either order): the new one from the start, the interrupted one from where it stopped.
+    QByteArrayList ranges;
+    for (qsizetype i = requestsBefore; i < f.downloadRequests().size(); ++i)
+        ranges.append(f.downloadRequests().at(i).headers.value("range"));
+    std::sort(ranges.begin(), ranges.end());
+    QCOMPARE(ranges.size(), 2);
+    QCOMPARE(ranges.at(0), QByteArray());
+    QVERIFY2(ranges.at(1).startsWith("bytes=") && ranges.at(1).mid(6).chopped(1).toLongLong() >= 300'000,
+             ranges.at(1).constData());
+    // Taken once: a third start has nothing to resume.
+    QVERIFY(!QFile::exists(state.pendingFile()));
+    DownloadController third(&f.api(), &history);
+    QCOMPARE(third.recoverLeftovers(), QList<int>());
+}
+
+void TestResume::pendingListSurvivesDamage()
+{
+    PrivateStateFolder state;
+    QTemporaryDir folder;
+    const QString target = QDir(folder.path()).filePath(QStringLiteral("x.csv"));
+    QVERIFY(PendingDownloads::save(
+        {{QStringLiteral("report_1"), QStringLiteral("x.csv"), DownloadTarget::file(target, false)},
+         {QStringLiteral("report_2"), QString(), DownloadTarget::folder(folder.path())}}));
+    const QList<PendingDownload> back = PendingDownloads::take();
+    QCOMPARE(back.size(), 2);
+    QCOMPARE(back.at(0).reportId, QStringLiteral("report_1"));
+    QCOMPARE(back.at(0).target.mode, DownloadTarget::Mode::File);
+    QCOMPARE(back.at(0).target.path, target);
+    QCOMPARE(back.at(1).target.mode, DownloadTarget::Mode::Folder);
+    QCOMPARE(PendingDownloads::take().size(), 0);
+    // Damaged or hostile content: nothing crashes, bad entries are skipped, the good one stays.
+    for (const QByteArray &bytes : QList<QByteArray>{
+             QByteArray("not json"), QByteArray("{\"items\": 3}"),
+             QByteArray("{\"items\": [{\"report\": \"../../etc\", \"mode\": \"folder\", \"path\": \"/tmp\"},"
+                        " {\"report\": \"report_ok\", \"mode\": \"folder\", \"path\": \"") +
+                 folder.path().toUtf8() +
+                 QByteArray("\"}, {\"report\": \"report_rel\", \"mode\": \"file\", \"path\": \"rel.csv\"}]}")}) {
+        QVERIFY(QDir().mkpath(QFileInfo(state.pendingFile()).path()));
+        writeFile(state.pendingFile(), bytes);
+        const QList<PendingDownload> items = PendingDownloads::take();
+        QVERIFY(items.size() <= 1);
+        if (!items.isEmpty())
+            QCOMPARE(items.at(0).reportId, QStringLiteral("report_ok"));
+        QVERIFY(!QFile::exists(state.pendingFile()));
+    }
+    // An empty list removes the file.
+    QVERIFY(PendingDownloads::save({}));
+    QVERIFY(!QFile::exists(state.pendingFile()));
 }
 
 void TestResume::twoWritersOfOneTargetAreRefused()

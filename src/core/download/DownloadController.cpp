@@ -5,6 +5,7 @@
 #include "api/ReportJobs.h"
 #include "download/DownloadQueue.h"
 #include "download/PartialDownload.h"
+#include "download/PendingDownloads.h"
 #include "download/SafeFileName.h"
 #include "download/SaveLocation.h"
 #include "download/SecureFile.h"
@@ -14,6 +15,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QLockFile>
+#include <QSet>
 #include <memory>
 
 namespace getbill {
@@ -183,10 +185,21 @@ void DownloadController::enqueue(const Report &report, const DownloadTarget &tar
 QList<int> DownloadController::recoverLeftovers(const QString &folder)
 {
     QList<int> rows;
+    QSet<QString> targets;
+    // First what a quit asked to resume: in its order, with the place it was going to.
+    if (folder.isEmpty()) {
+        const QList<PendingDownload> pending = PendingDownloads::take();
+        for (const PendingDownload &item : pending) {
+            rows.append(m_queue->enqueue(item.reportId, item.target, std::nullopt, item.title));
+            if (item.target.mode == DownloadTarget::Mode::File)
+                targets.insert(QDir::cleanPath(item.target.path));
+        }
+    }
     const QString inFolder = folder.isEmpty() ? QString() : QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
     const QList<PartialDownload> records = PartialDownload::all();
     for (const PartialDownload &record : records) {
-        if (!inFolder.isEmpty() && QFileInfo(record.target).absolutePath() != inFolder)
+        if ((!inFolder.isEmpty() && QFileInfo(record.target).absolutePath() != inFolder) ||
+            targets.contains(record.target))
             continue;
         // Being written right now by this process (an item of ours) or another instance: not a leftover.
         QLockFile lock(PartialDownload::lockPath(record.target));

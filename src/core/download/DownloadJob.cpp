@@ -331,6 +331,23 @@ void DownloadJob::fail(const ApiError &error)
     emitFailure(error);
 }
 
+void DownloadJob::suspend()
+{
+    if (isFinished())
+        return;
+    cancelChildren();
+    m_http = nullptr;
+    if (m_part) {
+        if (m_part->state() == PartFile::State::Open && m_received > 0) {
+            m_part->keep();
+            m_keptPartial = true;
+        } else {
+            m_part->discard();
+        }
+    }
+    emitFailure(ApiError(ApiError::Kind::Cancelled, tr("Paused; it continues when the application starts again.")));
+}
+
 void DownloadJob::abortWork()
 {
     cancelChildren();

@@ -44,6 +44,9 @@ public:
     ~DownloadJob() override;
 
     void setOverwrite(bool overwrite) { m_overwrite = overwrite; }
+    /// Stops like cancel(), but keeps the bytes received so far and their record, so that the next start of the
+    /// application continues (a quit that chose "resume later"). finished() follows with Kind::Cancelled.
+    void suspend();
 
     Step step() const { return m_step; }
     const DownloadTicket &ticket() const { return m_ticket; }

@@ -3,6 +3,7 @@
 #include "Format.h"
 #include "api/ApiClient.h"
 #include "download/DownloadHistory.h"
+#include "download/PendingDownloads.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -16,7 +17,7 @@ using State = ReportDownloadJob::State;
 
 bool isFinal(State state)
 {
-    return state == State::Done || state == State::Failed || state == State::Cancelled;
+    return state == State::Done || state == State::Failed || state == State::Cancelled || state == State::Interrupted;
 }
 } // namespace
 
@@ -202,7 +203,9 @@ void DownloadQueue::onJobFinished(quint64 serial)
             m_history->add(job->record());
     } else {
         item.error = job->error();
-        item.state = item.error.kind() == ApiError::Kind::Cancelled ? State::Cancelled : State::Failed;
+        item.state = job->state() == State::Interrupted               ? State::Interrupted
+                     : item.error.kind() == ApiError::Kind::Cancelled ? State::Cancelled
+                                                                      : State::Failed;
         item.message = item.error.detailedMessage();
     }
     emitRowChanged(row);
@@ -243,6 +246,47 @@ void DownloadQueue::cancelAll()
             cancel(row);
     for (int row = 0; row < m_items.size(); ++row)
         cancel(row);
+}
+
+void DownloadQueue::suspendAll()
+{
+    QList<PendingDownload> pending;
+    for (int row = 0; row < m_items.size(); ++row) {
+        const Item &item = m_items.at(row);
+        if (isFinal(item.state))
+            continue;
+        // Where it was going: the file chosen (its partial bytes sit under that name), else the folder rule.
+        const QString path = item.job ? item.job->targetPath() : item.targetPath;
+        pending.append({item.reportId, item.title,
+                        path.isEmpty() ? item.target : DownloadTarget::file(path, item.target.overwrite)});
+    }
+    PendingDownloads::save(pending);
+    for (int row = 0; row < m_items.size(); ++row) {
+        Item &item = m_items[row];
+        if (isFinal(item.state))
+            continue;
+        if (ReportDownloadJob *job = item.job) {
+            job->suspend(); // finished() follows synchronously and updates the row
+            continue;
+        }
+        item.state = State::Interrupted;
+        item.message = tr("Paused; it continues when the application starts again.");
+        emitRowChanged(row);
+        emit itemFinished(row);
+    }
+    if (m_wasBusy && isIdle()) {
+        m_wasBusy = false;
+        emit idle();
+    }
+}
+
+void DownloadQueue::remove(int row)
+{
+    if (row < 0 || row >= m_items.size() || !isFinal(m_items.at(row).state))
+        return;
+    beginRemoveRows({}, row, row);
+    m_items.removeAt(row);
+    endRemoveRows();
 }
 
 void DownloadQueue::clearFinished()

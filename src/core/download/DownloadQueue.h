@@ -62,6 +62,11 @@ public:
     int rowOfReport(const QString &reportId) const;
     void cancel(int row);
     void cancelAll();
+    /// "Quit and resume later": every item not finished stops and is remembered (PendingDownloads), the bytes
+    /// received are kept with their records; the next start continues them. Rows end as State::Interrupted.
+    void suspendAll();
+    /// Removes one finished row (failed, cancelled, interrupted or done; the file stays).
+    void remove(int row);
     /// Removes the rows that are done, failed or cancelled.
     void clearFinished();
     ReportDownloadJob *job(int row) const; ///< nullptr once finished (or before it started)

@@ -126,8 +126,12 @@ void ReportDownloadJob::download()
             m_rate.update(done);
         emit progress(done, total);
     });
+    m_download = job;
     runChild(job, [this](DownloadJob *done) {
+        m_download = nullptr;
         m_partialKept = done->keptPartial();
+        if (m_state == State::Interrupted)
+            return; // suspend() ends this job
         if (!done->succeeded()) {
             onAttemptFailed(done->error());
             return;
@@ -181,6 +185,21 @@ void ReportDownloadJob::failFinally(const ApiError &error)
     }
     setState(State::Failed);
     emitFailure(shown);
+}
+
+void ReportDownloadJob::suspend()
+{
+    if (isFinished())
+        return;
+    m_retryTimer.stop();
+    m_apiWaitTimer.stop();
+    setState(State::Interrupted);
+    if (m_download)
+        m_download->suspend(); // keeps its bytes and their record
+    // A partial file kept by an earlier attempt stays too: the next start continues it.
+    m_partialKept = false;
+    cancelChildren();
+    emitFailure(ApiError(ApiError::Kind::Cancelled, tr("Paused; it continues when the application starts again.")));
 }
 
 void ReportDownloadJob::abortWork()

@@ -34,7 +34,8 @@ public:
         Done,
         Failed,
         Cancelled,
-        Verifying, ///< the bytes are all there; checking size (and checksum) before the file appears
+        Verifying,   ///< the bytes are all there; checking size (and checksum) before the file appears
+        Interrupted, ///< stopped by a quit that chose "resume later": what arrived is kept and continues next time
     };
     Q_ENUM(State)
 
@@ -60,6 +61,9 @@ public:
     int attempts() const { return m_attempts; }
     /// What DownloadHistory keeps of a successful download (invalid before success).
     const DownloadRecord &record() const { return m_record; }
+
+    /// Stops and keeps what arrived for the next start of the application (State::Interrupted).
+    void suspend();
 
     /// Links refreshed because the download host refused them, per item at most.
     static constexpr int maxLinkRefreshes = 2;
@@ -88,6 +92,7 @@ private:
     QString m_targetPath;
     State m_state = State::Queued;
     TicketJob *m_ticketJob = nullptr;
+    DownloadJob *m_download = nullptr;
     QTimer m_retryTimer;
     QTimer m_apiWaitTimer; ///< ends the Waiting shown while the API call itself waits to retry
     QDateTime m_retryAt;

@@ -55,6 +55,8 @@ QString DownloadItemDelegate::stateText(const QModelIndex &index)
         return tr("Failed");
     case State::Cancelled:
         return tr("Cancelled");
+    case State::Interrupted:
+        return tr("Paused");
     }
     return {};
 }
@@ -69,6 +71,8 @@ QString DownloadItemDelegate::detailText(const QModelIndex &index)
         return index.data(DownloadQueue::ErrorRole).toString();
     case State::Cancelled:
         return tr("Nothing was saved.");
+    case State::Interrupted:
+        return tr("Resumes the next time GetBill Reports starts.");
     case State::Waiting: {
         const QDateTime at = index.data(DownloadQueue::RetryAtRole).toDateTime();
         const QString error = index.data(DownloadQueue::ErrorRole).toString();
