@@ -97,6 +97,17 @@ bool DownloadHistory::add(const DownloadRecord &record, QString *error)
     return save(error);
 }
 
+bool DownloadHistory::remove(const QString &path, const QDateTime &finishedAt, QString *error)
+{
+    const qsizetype removed = m_records.removeIf([&](const DownloadRecord &r) {
+        return r.path == path && (!finishedAt.isValid() || r.finishedAt == finishedAt);
+    });
+    if (removed == 0)
+        return true;
+    emit changed();
+    return save(error);
+}
+
 bool DownloadHistory::clear(QString *error)
 {
     m_records.clear();

@@ -44,6 +44,9 @@ public:
 
     /// Appends and saves; false with `error` when the file cannot be written (the record is kept in memory).
     bool add(const DownloadRecord &record, QString *error = nullptr);
+    /// Forgets the records of the file at `path` (the one finished at `finishedAt`, when valid); the file stays.
+    bool remove(const QString &path, const QDateTime &finishedAt = {}, QString *error = nullptr);
+    /// Forgets every record; no file is touched.
     bool clear(QString *error = nullptr);
 
     const QList<DownloadRecord> &records() const { return m_records; }

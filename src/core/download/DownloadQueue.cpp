@@ -12,14 +12,7 @@
 
 namespace getbill {
 
-namespace {
 using State = ReportDownloadJob::State;
-
-bool isFinal(State state)
-{
-    return state == State::Done || state == State::Failed || state == State::Cancelled || state == State::Interrupted;
-}
-} // namespace
 
 DownloadQueue::DownloadQueue(ApiClient *api, QObject *parent) : QAbstractListModel(parent), m_api(api)
 {
@@ -32,7 +25,7 @@ DownloadQueue::DownloadQueue(ApiClient *api, QObject *parent) : QAbstractListMod
 DownloadQueue::~DownloadQueue()
 {
     // Jobs are our children; cancelling first makes each remove its .part and stop its replies cleanly.
-    for (Item &item : m_items) {
+    for (DownloadItem &item : m_items) {
         if (item.job) {
             item.job->disconnect(this);
             item.job->cancel();
@@ -51,7 +44,7 @@ int DownloadQueue::enqueue(const QString &reportId, const DownloadTarget &target
 {
     const int row = int(m_items.size());
     beginInsertRows({}, row, row);
-    Item item;
+    DownloadItem item;
     item.serial = m_nextSerial++;
     item.reportId = reportId;
     item.target = target;
@@ -86,7 +79,7 @@ int DownloadQueue::rowOfReport(const QString &reportId) const
 int DownloadQueue::runningCount() const
 {
     int running = 0;
-    for (const Item &item : m_items)
+    for (const DownloadItem &item : m_items)
         if (item.job)
             ++running;
     return running;
@@ -94,8 +87,8 @@ int DownloadQueue::runningCount() const
 
 bool DownloadQueue::isIdle() const
 {
-    for (const Item &item : m_items)
-        if (!isFinal(item.state))
+    for (const DownloadItem &item : m_items)
+        if (!item.isFinal())
             return false;
     return true;
 }
@@ -115,7 +108,7 @@ void DownloadQueue::schedule()
                 m_budget.holdMs(m_api->rateLimit(), m_lastStart.isValid() ? m_lastStart.toMSecsSinceEpoch() : -1,
                                 QDateTime::currentMSecsSinceEpoch());
             if (hold > 0) {
-                Item &item = m_items[row];
+                DownloadItem &item = m_items[row];
                 item.retryAt = QDateTime::currentDateTime().addMSecs(hold);
                 item.message = Format::waitingUntil(
                     item.retryAt, ApiError(ApiError::Kind::Http, tr("the GetBill rate limit is almost used up."), 429));
@@ -130,7 +123,7 @@ void DownloadQueue::schedule()
 
 void DownloadQueue::startItem(int row)
 {
-    Item &item = m_items[row];
+    DownloadItem &item = m_items[row];
     auto *job = new ReportDownloadJob(m_api, item.reportId, item.target, this);
     if (item.ticket)
         job->setTicket(*item.ticket);
@@ -144,7 +137,7 @@ void DownloadQueue::startItem(int row)
         const int r = rowOf(serial);
         if (r < 0)
             return;
-        Item &it = m_items[r];
+        DownloadItem &it = m_items[r];
         it.received = done;
         it.total = total;
         it.dirty = true;
@@ -160,7 +153,7 @@ void DownloadQueue::onJobStateChanged(quint64 serial)
     const int row = rowOf(serial);
     if (row < 0 || !m_items.at(row).job)
         return;
-    Item &item = m_items[row];
+    DownloadItem &item = m_items[row];
     ReportDownloadJob *job = item.job;
     item.state = job->state();
     item.targetPath = job->targetPath();
@@ -170,7 +163,7 @@ void DownloadQueue::onJobStateChanged(quint64 serial)
     if (item.state == State::Waiting) {
         item.retryAt = job->retryAt();
         item.message = waitingMessage(item.retryAt, job->lastError());
-    } else if (!isFinal(item.state)) {
+    } else if (!item.isFinal()) {
         item.retryAt = {};
         item.message.clear();
     }
@@ -182,7 +175,7 @@ void DownloadQueue::onJobFinished(quint64 serial)
     const int row = rowOf(serial);
     if (row < 0)
         return;
-    Item &item = m_items[row];
+    DownloadItem &item = m_items[row];
     ReportDownloadJob *job = item.job;
     if (!job)
         return;
@@ -195,6 +188,7 @@ void DownloadQueue::onJobFinished(quint64 serial)
     item.secondsLeft.reset();
     item.retryAt = {};
     item.dirty = false;
+    item.finishedAt = QDateTime::currentDateTimeUtc();
     if (job->succeeded()) {
         item.state = State::Done;
         item.message.clear();
@@ -211,27 +205,35 @@ void DownloadQueue::onJobFinished(quint64 serial)
     emitRowChanged(row);
     emit itemFinished(row);
     schedule();
-    if (m_wasBusy && isIdle()) {
-        m_wasBusy = false;
-        emit idle();
-    }
+    emitIdleIfDone();
 }
 
 void DownloadQueue::cancel(int row)
 {
-    if (row < 0 || row >= m_items.size() || isFinal(m_items.at(row).state))
+    if (row < 0 || row >= m_items.size() || m_items.at(row).isFinal())
         return;
     if (ReportDownloadJob *job = m_items.at(row).job) {
         job->cancel(); // finished() follows synchronously and updates the row
         return;
     }
-    Item &item = m_items[row];
-    item.state = State::Cancelled;
-    item.error = ApiError(ApiError::Kind::Cancelled, tr("Cancelled."));
-    item.message = item.error.message();
+    endWaitingItem(row, State::Cancelled, ApiError(ApiError::Kind::Cancelled, tr("Cancelled.")));
+    emitIdleIfDone();
+}
+
+void DownloadQueue::endWaitingItem(int row, State state, const ApiError &why)
+{
+    DownloadItem &item = m_items[row];
+    item.state = state;
+    item.finishedAt = QDateTime::currentDateTimeUtc();
+    item.error = why;
+    item.message = why.message();
     item.retryAt = {};
     emitRowChanged(row);
     emit itemFinished(row);
+}
+
+void DownloadQueue::emitIdleIfDone()
+{
     if (m_wasBusy && isIdle()) {
         m_wasBusy = false;
         emit idle();
@@ -251,48 +253,47 @@ void DownloadQueue::cancelAll()
 void DownloadQueue::suspendAll()
 {
     QList<PendingDownload> pending;
-    for (int row = 0; row < m_items.size(); ++row) {
-        const Item &item = m_items.at(row);
-        if (isFinal(item.state))
-            continue;
-        // Where it was going: the file chosen (its partial bytes sit under that name), else the folder rule.
-        const QString path = item.job ? item.job->targetPath() : item.targetPath;
-        pending.append({item.reportId, item.title,
-                        path.isEmpty() ? item.target : DownloadTarget::file(path, item.target.overwrite)});
-    }
+    for (const DownloadItem &item : std::as_const(m_items))
+        if (!item.isFinal())
+            pending.append({item.reportId, item.title, item.resumeTarget()});
     PendingDownloads::save(pending);
     for (int row = 0; row < m_items.size(); ++row) {
-        Item &item = m_items[row];
-        if (isFinal(item.state))
+        if (m_items.at(row).isFinal())
             continue;
-        if (ReportDownloadJob *job = item.job) {
+        if (ReportDownloadJob *job = m_items.at(row).job)
             job->suspend(); // finished() follows synchronously and updates the row
-            continue;
-        }
-        item.state = State::Interrupted;
-        item.message = tr("Paused; it continues when the application starts again.");
-        emitRowChanged(row);
-        emit itemFinished(row);
+        else
+            endWaitingItem(
+                row, State::Interrupted,
+                ApiError(ApiError::Kind::Cancelled, tr("Paused; it continues when the application starts again.")));
     }
-    if (m_wasBusy && isIdle()) {
-        m_wasBusy = false;
-        emit idle();
-    }
+    emitIdleIfDone();
 }
 
 void DownloadQueue::remove(int row)
 {
-    if (row < 0 || row >= m_items.size() || !isFinal(m_items.at(row).state))
-        return;
-    beginRemoveRows({}, row, row);
-    m_items.removeAt(row);
-    endRemoveRows();
+    if (row >= 0 && row < m_items.size() && m_items.at(row).isFinal()) {
+        beginRemoveRows({}, row, row);
+        m_items.removeAt(row);
+        endRemoveRows();
+    }
+}
+
+bool DownloadQueue::retry(int row, const std::optional<DownloadTarget> &target)
+{
+    if (row < 0 || row >= m_items.size() || !m_items.at(row).isFinal() || m_items.at(row).state == State::Done)
+        return false;
+    m_items[row].resetForRetry(target);
+    m_wasBusy = true;
+    emitRowChanged(row);
+    QMetaObject::invokeMethod(this, &DownloadQueue::schedule, Qt::QueuedConnection);
+    return true;
 }
 
 void DownloadQueue::clearFinished()
 {
     for (int row = int(m_items.size()) - 1; row >= 0; --row) {
-        if (!isFinal(m_items.at(row).state))
+        if (!m_items.at(row).isFinal())
             continue;
         beginRemoveRows({}, row, row);
         m_items.removeAt(row);
@@ -329,7 +330,7 @@ void DownloadQueue::flushProgress()
 {
     bool any = false;
     for (int row = 0; row < m_items.size(); ++row) {
-        Item &item = m_items[row];
+        DownloadItem &item = m_items[row];
         if (!item.job)
             continue;
         any = true;
@@ -362,36 +363,7 @@ QVariant DownloadQueue::data(const QModelIndex &index, int role) const
 {
     if (!index.isValid() || index.row() >= m_items.size())
         return {};
-    const Item &item = m_items.at(index.row());
-    switch (role) {
-    case Qt::DisplayRole:
-    case TitleRole:
-        return item.title;
-    case Qt::ToolTipRole:
-        return item.message.isEmpty() ? item.targetPath : item.message;
-    case ReportIdRole:
-        return item.reportId;
-    case StateRole:
-        return QVariant::fromValue(item.state);
-    case BytesReceivedRole:
-        return item.received;
-    case TotalBytesRole:
-        return item.total;
-    case SpeedRole:
-        return item.speed;
-    case SecondsLeftRole:
-        return item.secondsLeft ? QVariant(*item.secondsLeft) : QVariant();
-    case TargetPathRole:
-        return item.targetPath;
-    case ErrorRole:
-        return item.message;
-    case RetryAtRole:
-        return item.retryAt;
-    case LinkExpiryRole:
-        return item.linkExpiry;
-    default:
-        return {};
-    }
+    return m_items.at(index.row()).data(role);
 }
 
 QHash<int, QByteArray> DownloadQueue::roleNames() const
@@ -408,6 +380,9 @@ QHash<int, QByteArray> DownloadQueue::roleNames() const
     names.insert(RetryAtRole, "retryAt");
     names.insert(TitleRole, "title");
     names.insert(LinkExpiryRole, "linkExpiry");
+    names.insert(SerialRole, "serial");
+    names.insert(FinishedAtRole, "finishedAt");
+    names.insert(ErrorKindRole, "errorKind");
     return names;
 }
 

@@ -2,6 +2,7 @@
 
 #include "api/RateBudget.h"
 #include "api/Report.h"
+#include "download/DownloadItem.h"
 #include "download/ReportDownloadJob.h"
 
 #include <QAbstractListModel>
@@ -37,6 +38,9 @@ public:
         RetryAtRole,       ///< QDateTime (local) of the next attempt while waiting
         TitleRole,
         LinkExpiryRole, ///< QDateTime (UTC) the current download link expires, once known
+        SerialRole,     ///< quint64, unique per item and never reused (rows move; this does not)
+        FinishedAtRole, ///< QDateTime (UTC) the item ended, once final
+        ErrorKindRole,  ///< int(ApiError::Kind) of the final error (Kind::None unless failed or cancelled)
     };
 
     static constexpr int progressIntervalMs = 100;
@@ -67,6 +71,11 @@ public:
     void suspendAll();
     /// Removes one finished row (failed, cancelled, interrupted or done; the file stays).
     void remove(int row);
+    /// Another attempt of a failed, cancelled or interrupted row, in its place (to `target` when given: "choose
+    /// another folder"). False when the row is running or done.
+    bool retry(int row, const std::optional<DownloadTarget> &target = std::nullopt);
+    /// The row of an item by its SerialRole, or -1.
+    int rowOfSerial(quint64 serial) const { return rowOf(serial); }
     /// Removes the rows that are done, failed or cancelled.
     void clearFinished();
     ReportDownloadJob *job(int row) const; ///< nullptr once finished (or before it started)
@@ -91,27 +100,6 @@ signals:
     void idle(); ///< nothing queued or running any more
 
 private:
-    struct Item
-    {
-        quint64 serial = 0;
-        QString reportId;
-        DownloadTarget target;
-        std::optional<DownloadTicket> ticket;
-        QString title;
-        ReportDownloadJob::State state = ReportDownloadJob::State::Queued;
-        qint64 received = 0;
-        qint64 total = -1;
-        double speed = 0;
-        std::optional<qint64> secondsLeft;
-        QString targetPath;
-        QString message;
-        ApiError error;
-        QDateTime retryAt;
-        QDateTime linkExpiry;
-        QPointer<ReportDownloadJob> job;
-        bool dirty = false;
-    };
-
     int rowOf(quint64 serial) const;
     void schedule();
     void startItem(int row);
@@ -119,10 +107,13 @@ private:
     void onJobFinished(quint64 serial);
     void flushProgress();
     void emitRowChanged(int row);
+    /// Ends a row that has no job (queued, or between attempts) without running it.
+    void endWaitingItem(int row, ReportDownloadJob::State state, const ApiError &why);
+    void emitIdleIfDone();
 
     QPointer<ApiClient> m_api;
     DownloadHistory *m_history = nullptr;
-    QList<Item> m_items;
+    QList<DownloadItem> m_items;
     quint64 m_nextSerial = 1;
     int m_maxConcurrent = 3;
     RateBudget m_budget;
