@@ -236,6 +236,7 @@ void PreviewCache::clear()
         for (const QString &name : names)
             removeFile(name);
     }
+    emit cleared();
     emit changed();
 }
 

@@ -79,6 +79,8 @@ public:
 
 signals:
     void changed();
+    /// clear() ran: downloads for the cache under way should stop.
+    void cleared();
 
 private:
     qint64 tick();
