@@ -2,7 +2,10 @@
 // takes them with ImageMagick's `import -window root` under Xvfb). Not a test: a driver, so that what the README
 // shows can be made again.
 //
-//   preview_shots --kind pdf|csv|xlsx [--dark] [--size WxH] [--splitter N] [--zoom-in N]
+//   preview_shots --kind pdf|csv|xlsx|large [--dark] [--size WxH] [--zoom-in N] [--ask] [--details]
+//
+// --ask: select another report first, open the tab, then select the report: a report over 20 MiB then waits for
+// "Load preview" (the shot is of that). --details: back on the Details tab once the preview showed.
 //
 // Starts gui::Application as main() does (--demo), waits for the list, selects the newest completed report of the
 // kind, opens the Preview tab, waits until the preview shows, prints READY and stays until it is killed.
@@ -21,7 +24,6 @@
 #include <QItemSelectionModel>
 #include <QPalette>
 #include <QSortFilterProxyModel>
-#include <QSplitter>
 #include <QStyleFactory>
 #include <QTabWidget>
 #include <QTableView>
@@ -61,6 +63,8 @@ bool isKind(const Report &r, const QString &kind)
         return r.mimeType == u"application/pdf";
     if (kind == u"csv")
         return r.mimeType == u"text/csv" && r.fileSize < 1'000'000;
+    if (kind == u"large")
+        return r.fileSize > 20 * 1024 * 1024;
     return r.mimeType.contains(u"spreadsheetml");
 }
 
@@ -72,7 +76,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("GetBill Reports"));
     const QStringList args = app.arguments();
     auto value = [&args](const QString &name, const QString &fallback = {}) {
-        const qsizetype i = args.indexOf(name);
+        const qsizetype i = args.lastIndexOf(name);
         return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
     };
     const QString kind = value(QStringLiteral("--kind"), QStringLiteral("pdf"));
@@ -99,24 +103,25 @@ int main(int argc, char *argv[])
         for (int row = 0; row < model->rowCount() && id.isEmpty(); ++row)
             if (model->reportAt(row).canDownload() && isKind(model->reportAt(row), kind))
                 id = model->reportAt(row).id;
-        window->reportsView()->selectIds({id});
-        if (const QString splitter = value(QStringLiteral("--splitter")); !splitter.isEmpty()) {
-            auto *split = window->findChild<QSplitter *>(QStringLiteral("splitter"));
-            const int total = split->width();
-            split->setSizes({total - splitter.toInt(), splitter.toInt()});
-        }
         gui::ReportPreviewPane *pane = window->detailPanel()->preview();
-        QObject::connect(pane, &gui::ReportPreviewPane::stateChanged, window, [&, pane](auto state) {
-            if (state != gui::ReportPreviewPane::State::Showing)
+        const bool ask = args.contains(QStringLiteral("--ask"));
+        const auto wanted = ask ? gui::ReportPreviewPane::State::AskToLoad : gui::ReportPreviewPane::State::Showing;
+        QObject::connect(pane, &gui::ReportPreviewPane::stateChanged, window, [&, pane, wanted, id](auto state) {
+            if (state != wanted || window->detailPanel()->report().value_or(Report()).id != id)
                 return;
             for (int i = 0; i < value(QStringLiteral("--zoom-in"), QStringLiteral("0")).toInt(); ++i)
                 pane->pdfView()->zoomIn();
+            if (args.contains(QStringLiteral("--details")))
+                window->detailPanel()->tabs()->setCurrentIndex(0);
             QTimer::singleShot(1500, window, [] {
                 std::printf("READY\n");
                 std::fflush(stdout);
             });
         });
+        window->reportsView()->selectIds({ask ? model->reportAt(3).id : id});
         window->detailPanel()->tabs()->setCurrentWidget(pane);
+        if (ask)
+            QTimer::singleShot(1000, window, [window, id] { window->reportsView()->selectIds({id}); });
     });
     return QApplication::exec();
 }

@@ -94,15 +94,17 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
     connect(m_detail, &ReportDetailPanel::openRequested, this, &ReportsView::openRequested);
     connect(m_detail, &ReportDetailPanel::showInFolderRequested, this, &ReportsView::showInFolderRequested);
     connect(m_detail->preview(), &ReportPreviewPane::statusMessage, this, &ReportsView::statusMessage);
-    // Pages and tables need room: the Preview tab gives the panel 42 % of the width, Details gives the list its own
-    // back.
+    // Pages and tables need room: the Preview tab widens the panel (to about 80 characters, more than 42 % of the
+    // window, at most 65 % of it: a narrow window gives the preview most of itself); Details gives the list its own
+    // width back.
     connect(m_detail->tabs(), &QTabWidget::currentChanged, this, [this](int index) {
         const QList<int> sizes = m_ui->splitter->sizes();
         const int total = sizes.value(0) + sizes.value(1);
+        const int wanted = qMax(total * 42 / 100, qMin(fontMetrics().averageCharWidth() * 80, total * 65 / 100));
         if (m_detail->tabs()->widget(index) == m_detail->preview()) {
-            if (sizes.value(1) < total * 40 / 100) {
+            if (sizes.value(1) < wanted) {
                 m_sizesBeforePreview = sizes;
-                m_ui->splitter->setSizes({total - total * 42 / 100, total * 42 / 100});
+                m_ui->splitter->setSizes({total - wanted, wanted});
             }
         } else if (!m_sizesBeforePreview.isEmpty()) {
             m_ui->splitter->setSizes(std::exchange(m_sizesBeforePreview, {}));

@@ -57,6 +57,8 @@ ReportPreviewPane::ReportPreviewPane(QWidget *parent)
     m_cancel->setAccessibleName(tr("Cancel the preview"));
 
     auto *messageLayout = new QVBoxLayout(m_messagePage);
+    messageLayout->setSpacing(12);
+    messageLayout->setContentsMargins(24, 0, 24, 0);
     messageLayout->addStretch(1);
     messageLayout->addWidget(m_message);
     messageLayout->addWidget(m_progress, 0, Qt::AlignHCenter);
@@ -164,8 +166,8 @@ void ReportPreviewPane::autoLoad()
     const Report &r = *m_report;
     if (PreviewLoader::kindOf(r) && r.canDownload() && (r.fileSize < 0 || r.fileSize > autoLoadBytes)) {
         showMessage(State::AskToLoad,
-                    tr("This report is %1. Reports larger than %2 are previewed when you ask, to spare your "
-                       "GetBill request allowance.")
+                    tr("This report is %1. Reports over %2 are previewed when you ask, so that going through the "
+                       "list does not use up your GetBill request allowance.")
                         .arg(r.fileSize < 0 ? tr("of unknown size") : Format::dataSize(r.fileSize),
                              Format::dataSize(autoLoadBytes)),
                     tr("&Load preview"));
