@@ -2,6 +2,7 @@
 // nothing partial left, checksum before the file appears), and the DownloadController copying what the cache holds
 // instead of asking GetBill again, falling back to a download when the kept copy cannot be trusted.
 
+#include "SmallFileSystem.h"
 #include "TestFixture.h"
 #include "api/ReportJobs.h"
 #include "download/DownloadController.h"
@@ -14,6 +15,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QLockFile>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -182,6 +184,84 @@ private slots:
         QCOMPARE(job.error().kind(), ApiError::Kind::Cancelled);
         QVERIFY(filesIn(m_out).isEmpty());
         QVERIFY(PartialDownload::all().isEmpty());
+    }
+
+    void anotherWriterOfTheTargetIsRefused()
+    {
+        const QByteArray bytes = "a;b\n1;2\n";
+        const QString source = m_dir->filePath(QStringLiteral("kept.csv"));
+        QVERIFY(write(source, bytes));
+        const QString target = QDir(m_out).filePath(QStringLiteral("ledger.csv"));
+        QLockFile other(PartialDownload::lockPath(target)); // a download (or the CLI) writing it right now
+        QVERIFY(other.tryLock(0));
+        LocalCopyJob job(sourceFor(source, bytes), QStringLiteral("report_a"), target);
+        QVERIFY(TestFixture::waitFor(&job));
+        QCOMPARE(job.error().kind(), ApiError::Kind::LocalFile);
+        QVERIFY(!job.sourceUnusable());
+        QVERIFY(filesIn(m_out).isEmpty());
+    }
+
+    void aTargetThatAppearsMeanwhileIsLeftAlone()
+    {
+        const QByteArray bytes(24 * 1024 * 1024, 'x');
+        const QString source = m_dir->filePath(QStringLiteral("kept.csv"));
+        QVERIFY(write(source, bytes));
+        const QString target = QDir(m_out).filePath(QStringLiteral("ledger.csv"));
+        LocalCopyJob job(sourceFor(source, bytes), QStringLiteral("report_a"), target);
+        QSignalSpy progress(&job, &Job::progress);
+        job.start();
+        QTRY_VERIFY(!progress.isEmpty() && progress.last().at(0).toLongLong() > 0);
+        QVERIFY(write(target, "mine")); // someone saved a file there meanwhile
+        QVERIFY(TestFixture::waitFor(&job));
+        QCOMPARE(job.error().kind(), ApiError::Kind::LocalFile);
+        QCOMPARE(readFile(target), QByteArray("mine"));
+        QCOMPARE(filesIn(m_out), QStringList{QStringLiteral("ledger.csv")});
+        QVERIFY(PartialDownload::all().isEmpty());
+    }
+
+    void aFullDiskSavesNothing()
+    {
+        SmallFileSystem disk(64 * 1024);
+        GETBILL_REQUIRE_MOUNT(disk);
+        const QByteArray bytes(1024 * 1024, 'x');
+        const QString source = m_dir->filePath(QStringLiteral("kept.csv"));
+        QVERIFY(write(source, bytes));
+        LocalCopyJob job(sourceFor(source, bytes), QStringLiteral("report_a"), disk.filePath(QStringLiteral("l.csv")));
+        QVERIFY(TestFixture::waitFor(&job));
+        QCOMPARE(job.error().kind(), ApiError::Kind::LocalFile);
+        QVERIFY(!job.sourceUnusable());
+        QVERIFY(filesIn(disk.path()).isEmpty());
+        QVERIFY(PartialDownload::all().isEmpty());
+    }
+
+    void aCopyThatCannotBeSavedFailsWithoutAskingGetBill()
+    {
+        TestFixture f;
+        f.server().addReport(TestFixture::csvReport(QStringLiteral("report_seen")));
+        PreviewCache cache(m_dir->filePath(QStringLiteral("previews")));
+        QVERIFY(cache.open());
+        const Report r = lookUp(f, QStringLiteral("report_seen"));
+        PreviewFileJob preview(&f.api(), nullptr, &cache, r);
+        QVERIFY(TestFixture::waitFor(&preview));
+        const int before = requestsFor(f.server(), r.id);
+        DownloadController controller(&f.api(), nullptr);
+        controller.setPreviewCache(&cache);
+        // A folder that is not there, then a name that is taken (no overwrite in folder mode).
+        controller.download(QList<Report>{r}, DownloadTarget::folder(m_dir->filePath(QStringLiteral("missing"))));
+        QTRY_COMPARE(controller.queue()->rowCount(), 1);
+        QVERIFY(waitIdle(*controller.queue()));
+        QCOMPARE(controller.queue()->state(0), State::Failed);
+        QVERIFY2(controller.queue()->error(0).message().contains(QStringLiteral("does not exist")),
+                 qPrintable(controller.queue()->error(0).message()));
+        QVERIFY(write(QDir(m_out).filePath(r.filename), "mine"));
+        controller.download(QList<Report>{r}, DownloadTarget::folder(m_out));
+        QTRY_COMPARE(controller.queue()->rowCount(), 2);
+        QVERIFY(waitIdle(*controller.queue()));
+        QCOMPARE(controller.queue()->state(1), State::Failed);
+        QVERIFY2(controller.queue()->error(1).message().contains(QStringLiteral("already exists")),
+                 qPrintable(controller.queue()->error(1).message()));
+        QCOMPARE(readFile(QDir(m_out).filePath(r.filename)), QByteArray("mine"));
+        QCOMPARE(requestsFor(f.server(), r.id), before);
     }
 
     void theControllerCopiesWhatThePreviewHolds()

@@ -174,6 +174,31 @@ private slots:
         QCOMPARE(rig.cache.entries().size(), 3);
     }
 
+    void workbookSheetsAreTabs()
+    {
+        Rig rig;
+        preview::test::TestWorkbook book;
+        book.sheets.append({u"Summary & totals"_s, preview::test::row(1, {u"Total"_s, u"1250.5"_s}), {}});
+        book.sheets.append({u"Hidden"_s, preview::test::row(1, {u"secret"_s}), "hidden"});
+        book.sheets.append({u"Detail"_s, preview::test::row(1, {u"F-1"_s, u"12"_s}), {}});
+        sandbox::SandboxReport r = extra(u"report_book"_s, XlsxMime, u"book.xlsx"_s);
+        r.content = book.zip();
+        rig.h.fixture.server().addReport(r);
+        QVERIFY(rig.h.showLoaded());
+        rig.openPreview();
+        rig.select(r.id);
+        QVERIFY(rig.waitFor(State::Showing));
+        TablePreviewWidget *tables = rig.pane()->tableView();
+        QCOMPARE(tables->sheetCount(), 2); // visible sheets only
+        QVERIFY(tables->tabs()->tabBar()->isVisible());
+        QCOMPARE(tables->tabs()->tabText(0), u"Summary && totals"_s); // "&" is no mnemonic
+        QCOMPARE(tables->tabs()->tabText(1), u"Detail"_s);
+        QCOMPARE(tables->table(0)->model()->index(0, 1).data().toString(), u"1250.5"_s);
+        QCOMPARE(tables->table(1)->model()->index(0, 0).data().toString(), u"F-1"_s);
+        tables->tabs()->setCurrentIndex(1);
+        QVERIFY(tables->table(1)->isVisible());
+    }
+
     void arrowingWithTheTabClosedAsksNothing()
     {
         Rig rig;
