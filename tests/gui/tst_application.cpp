@@ -7,7 +7,10 @@
 #include "GuiHarness.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
+#include "ReportDetailPanel.h"
+#include "ReportPreviewPane.h"
 #include "ReportTableModel.h"
+#include "ReportsView.h"
 #include "SignInDialog.h"
 #include "api/ApiClient.h"
 #include "auth/Account.h"
@@ -16,13 +19,18 @@
 #include "download/DownloadQueue.h"
 #include "download/PartialDownload.h"
 #include "download/SecureFile.h"
+#include "preview/PreviewCache.h"
 
 #include <QFileOpenEvent>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <sys/stat.h>
 
 using namespace getbill;
 using namespace getbill::gui;
@@ -70,6 +78,39 @@ bool waitForList(Application &app)
     return (app.window()->reportModel()->rowCount() > 0 && !app.window()->isLoading()) || loaded.wait(10'000);
 }
 
+/// Opens the Preview tab on the first completed CSV report of the list and waits until it shows.
+bool previewACsvReport(Application &app)
+{
+    MainWindow *window = app.window();
+    gui::ReportsView *view = window->reportsView();
+    for (int row = 0; row < window->reportModel()->rowCount(); ++row) {
+        const Report &r = window->reportModel()->reportAt(row);
+        if (r.canDownload() && r.mimeType == u"text/csv"_s && r.fileSize < 1'000'000) {
+            view->selectIds({r.id});
+            break;
+        }
+    }
+    gui::ReportPreviewPane *pane = window->detailPanel()->preview();
+    window->detailPanel()->tabs()->setCurrentWidget(pane);
+    return QTest::qWaitFor([pane] { return pane->state() == gui::ReportPreviewPane::State::Showing; }, 15'000);
+}
+
+int mode(const QString &path)
+{
+    struct stat st
+    {
+    };
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? int(st.st_mode & 0777) : -1;
+}
+
+/// What the cache folder holds besides its index.
+QStringList cachedFiles(const PreviewCache &cache)
+{
+    QStringList names = QDir(cache.folder()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot);
+    names.removeAll(u"index.json"_s);
+    return names;
+}
+
 /// Saves a credential for `apiUrl` the way a sign-in would have.
 void saveCredential(SecretStore &store, const QUrl &apiUrl, const Credential &credential)
 {
@@ -96,6 +137,9 @@ private slots:
     void linksOpenedBeforeTheWindowAreKept();
     void environmentTokenIsNotInherited();
     void refusedApiAddressEndsTheStart();
+    void previewsAreKeptPrivatelyAndGoWhenSigningOut();
+    void previewsGoWhenGetBillSignsTheAccountOut();
+    void previewsGoWhenAnotherAccountSignsIn();
 };
 
 void TestApplication::initTestCase()
@@ -103,6 +147,8 @@ void TestApplication::initTestCase()
     // The state folder (partial-download records) and the history are the test's own.
     static QTemporaryDir data;
     qputenv("XDG_DATA_HOME", data.path().toUtf8());
+    static QTemporaryDir cache; // the preview cache
+    qputenv("XDG_CACHE_HOME", cache.path().toUtf8());
 }
 
 void TestApplication::init()
@@ -298,6 +344,88 @@ void TestApplication::refusedApiAddressEndsTheStart()
     Rig rig;
     auto app = rig.make({u"http://getbill.io/external-api/v1"_s, false, {}});
     QVERIFY(!app->start());
+}
+
+void TestApplication::previewsAreKeptPrivatelyAndGoWhenSigningOut()
+{
+    Rig rig;
+    TestFixture api;
+    api.server().addToken(u"saved-token"_s);
+    saveCredential(rig.memory, api.server().apiUrl(), Credential::token(u"saved-token"_s));
+    auto app = rig.make({api.server().apiUrl().toString(), false, {}});
+    QVERIFY(app->start());
+    QVERIFY(waitForList(*app));
+    PreviewCache *cache = app->previewCache();
+    QVERIFY(cache && cache->isOpen());
+    QCOMPARE(cache->folder(), QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + u"/previews"_s);
+    QCOMPARE(mode(cache->folder()), 0700);
+    QVERIFY(previewACsvReport(*app));
+    QCOMPARE(cache->entries().size(), 1);
+    QCOMPARE(mode(cache->entries().first().path), 0600);
+
+    app->signIn();
+    auto *dialog = app->window()->findChildren<SignInDialog *>().value(0);
+    QVERIFY(dialog);
+    QSignalSpy signedOut(dialog, &SignInDialog::signedOut);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(u"signOutButton"_s), Qt::LeftButton);
+    QVERIFY(signedOut.wait());
+    QVERIFY(cache->entries().isEmpty());
+    QVERIFY(cachedFiles(*cache).isEmpty());
+    QVERIFY(app->window()->isShowingWelcome());
+}
+
+void TestApplication::previewsGoWhenGetBillSignsTheAccountOut()
+{
+    // An API client GetBill stops accepting (revoked): the account signs itself out, and the previews go with it.
+    Rig rig;
+    TestFixture api;
+    api.server().addClient(u"client-id"_s, u"client-secret"_s);
+    saveCredential(rig.memory, api.server().apiUrl(), Credential::client(u"client-id"_s, u"client-secret"_s));
+    auto app = rig.make({api.server().apiUrl().toString(), false, {}});
+    QVERIFY(app->start());
+    QVERIFY(waitForList(*app));
+    QVERIFY(previewACsvReport(*app));
+    PreviewCache *cache = app->previewCache();
+    QCOMPARE(cache->entries().size(), 1);
+    sandbox::Fault revoked;
+    revoked.pathContains = u"/reports"_s;
+    revoked.status = 401;
+    revoked.times = -1;
+    revoked.body = R"({"error":true,"message":"Authentication credentials are missing or invalid","code":401})";
+    api.server().addFault(revoked);
+    app->window()->refresh();
+    QSignalSpy signedOut(app->account(), &Account::signedOut);
+    // The first refusal costs a fresh token; the fresh token refused too signs the client out.
+    for (int attempt = 0; attempt < 2 && signedOut.isEmpty(); ++attempt) {
+        QSignalSpy loaded(app->window(), &MainWindow::listLoaded);
+        app->window()->refresh();
+        QVERIFY(loaded.wait(15'000));
+    }
+    QCOMPARE(signedOut.size(), 1);
+    QVERIFY(cache->entries().isEmpty());
+    QVERIFY(cachedFiles(*cache).isEmpty());
+}
+
+void TestApplication::previewsGoWhenAnotherAccountSignsIn()
+{
+    Rig rig;
+    TestFixture api;
+    api.server().addToken(u"good-token"_s);
+    auto app = rig.make({api.server().apiUrl().toString(), true, {}});
+    QVERIFY(app->start());
+    QVERIFY(waitForList(*app));
+    QVERIFY(previewACsvReport(*app)); // a demo report
+    QCOMPARE(app->previewCache()->entries().size(), 1);
+    app->signIn();
+    auto *dialog = app->window()->findChild<SignInDialog *>();
+    QVERIFY(dialog);
+    dialog->findChild<QLineEdit *>(u"apiUrlEdit"_s)->setText(api.server().apiUrl().toString());
+    dialog->findChild<QLineEdit *>(u"tokenEdit"_s)->setText(u"good-token"_s);
+    QSignalSpy signedIn(dialog, &SignInDialog::signedIn);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(u"testSaveButton"_s), Qt::LeftButton);
+    QVERIFY(signedIn.wait(10'000));
+    QVERIFY(app->previewCache()->entries().isEmpty());
+    QVERIFY(cachedFiles(*app->previewCache()).isEmpty());
 }
 
 QTEST_MAIN(TestApplication)

@@ -9,6 +9,7 @@
 #include "download/SafeFileName.h"
 #include "download/SaveLocation.h"
 #include "download/SecureFile.h"
+#include "preview/PreviewCache.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -179,7 +180,13 @@ void DownloadController::place(const QList<Report> &ready, const DownloadTarget 
 
 void DownloadController::enqueue(const Report &report, const DownloadTarget &target)
 {
-    m_queue->enqueue(report.id, target, std::nullopt, report.title.isEmpty() ? report.id : report.title);
+    // A report the preview already holds, verified, from this very version (size, generation time): copied, with
+    // the same commit rules, and GetBill is not asked again. Bare ids (no size known) are always downloaded.
+    std::optional<LocalCopySource> local;
+    if (m_previews && report.fileSize >= 0)
+        if (const auto kept = m_previews->use(report))
+            local = LocalCopySource{kept->path, kept->size, kept->sha256, report.filename, report.mimeType};
+    m_queue->enqueue(report.id, target, std::nullopt, report.title.isEmpty() ? report.id : report.title, local);
 }
 
 QList<int> DownloadController::recoverLeftovers(const QString &folder)

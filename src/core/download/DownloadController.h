@@ -14,6 +14,7 @@ namespace getbill {
 class ApiClient;
 class DownloadHistory;
 class DownloadQueue;
+class PreviewCache;
 class SaveLocation;
 
 /// From report ids to saved files, for every way ids arrive: a drop, a paste, a getbill:// link, a second launch,
@@ -44,6 +45,9 @@ public:
     /// Unknown ids are looked up with GET /reports/{id} first (the window, which shows them); off, they go straight
     /// to the queue and the ticket request says what GetBill thinks of them (the CLI: one request per id, not two).
     void setLookUpUnknownIds(bool on) { m_lookUp = on; }
+    /// Reports whose verified file the preview keeps there are copied from it rather than downloaded again (not
+    /// owned; may be null).
+    void setPreviewCache(PreviewCache *cache) { m_previews = cache; }
 
     /// Starts getting `ids` into `target`; returns at once. Duplicates are downloaded once.
     void download(const QStringList &ids, const DownloadTarget &target);
@@ -81,6 +85,7 @@ private:
     DownloadHistory *m_history;
     DownloadQueue *m_queue;
     SaveLocation *m_location = nullptr;
+    PreviewCache *m_previews = nullptr;
     Catalogue m_catalogue;
     bool m_lookUp = true;
     int m_pending = 0;

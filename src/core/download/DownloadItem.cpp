@@ -62,6 +62,7 @@ void DownloadItem::resetForRetry(const std::optional<DownloadTarget> &newTarget)
         target = *newTarget;
     // A link from the failed attempt may be what failed: a fresh one is asked for.
     ticket.reset();
+    local.reset(); // another attempt goes to GetBill
     state = State::Queued;
     received = 0;
     speed = 0;

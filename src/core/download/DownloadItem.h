@@ -2,6 +2,7 @@
 
 #include "api/ApiError.h"
 #include "download/DownloadTarget.h"
+#include "download/LocalCopyJob.h"
 #include "download/ReportDownloadJob.h"
 
 #include <QDateTime>
@@ -20,6 +21,7 @@ struct DownloadItem
     QString reportId;
     DownloadTarget target;
     std::optional<DownloadTicket> ticket;
+    std::optional<LocalCopySource> local; ///< a copy of this version kept by the preview: copied, not downloaded
     QString title;
     ReportDownloadJob::State state = ReportDownloadJob::State::Queued;
     qint64 received = 0;

@@ -40,7 +40,8 @@ void DownloadQueue::setMaxConcurrent(int n)
 }
 
 int DownloadQueue::enqueue(const QString &reportId, const DownloadTarget &target,
-                           const std::optional<DownloadTicket> &ticket, const QString &title)
+                           const std::optional<DownloadTicket> &ticket, const QString &title,
+                           const std::optional<LocalCopySource> &local)
 {
     const int row = int(m_items.size());
     beginInsertRows({}, row, row);
@@ -49,6 +50,7 @@ int DownloadQueue::enqueue(const QString &reportId, const DownloadTarget &target
     item.reportId = reportId;
     item.target = target;
     item.ticket = ticket;
+    item.local = local;
     item.title = title.isEmpty() ? reportId : title;
     if (ticket)
         item.total = ticket->fileSize;
@@ -127,6 +129,8 @@ void DownloadQueue::startItem(int row)
     auto *job = new ReportDownloadJob(m_api, item.reportId, item.target, this);
     if (item.ticket)
         job->setTicket(*item.ticket);
+    if (item.local)
+        job->setLocalSource(*item.local);
     item.job = job;
     item.message.clear();
     item.retryAt = {};

@@ -59,9 +59,10 @@ public:
     /// spread over the rest of the window.
     void setRateLimitReserve(int requests) { m_budget.setReserve(requests); }
 
-    /// Adds an item; returns its row. `title` is for display (report title or filename).
+    /// Adds an item; returns its row. `title` is for display (report title or filename). With `local`, the item
+    /// copies that verified file instead of downloading (ReportDownloadJob::setLocalSource()).
     int enqueue(const QString &reportId, const DownloadTarget &target, const std::optional<DownloadTicket> &ticket = {},
-                const QString &title = {});
+                const QString &title = {}, const std::optional<LocalCopySource> &local = {});
     /// The newest row of a report, or -1.
     int rowOfReport(const QString &reportId) const;
     void cancel(int row);

@@ -31,7 +31,9 @@ ReportDownloadJob::~ReportDownloadJob() = default;
 
 void ReportDownloadJob::run()
 {
-    if (m_ticket && m_ticket->id == m_reportId && !m_ticket->expiresWithin(ticketMarginSeconds))
+    if (m_local)
+        copyLocal();
+    else if (m_ticket && m_ticket->id == m_reportId && !m_ticket->expiresWithin(ticketMarginSeconds))
         download();
     else
         fetchTicket();
@@ -94,7 +96,8 @@ bool ReportDownloadJob::resolveTarget(QString *path, ApiError *error) const
                               .arg(QDir::toNativeSeparators(folder)));
         return false;
     }
-    QString name = SafeFileName::sanitize(m_ticket->filename, m_reportId, m_ticket->mimeType);
+    QString name = m_ticket ? SafeFileName::sanitize(m_ticket->filename, m_reportId, m_ticket->mimeType)
+                            : SafeFileName::sanitize(m_local->filename, m_reportId, m_local->mimeType);
     if (m_target.mode == DownloadTarget::Mode::UniqueFolder)
         name = SafeFileName::uniqueName(folder, name);
     *path = QDir(folder).filePath(name);
@@ -136,15 +139,53 @@ void ReportDownloadJob::download()
             onAttemptFailed(done->error());
             return;
         }
-        m_record.reportId = m_reportId;
-        m_record.filename = QFileInfo(m_targetPath).fileName();
-        m_record.path = m_targetPath;
-        m_record.size = done->bytesReceived();
-        m_record.sha256 = done->sha256();
-        m_record.finishedAt = QDateTime::currentDateTimeUtc();
-        setState(State::Done);
-        emitSuccess();
+        succeed(done->bytesReceived(), done->sha256());
     });
+}
+
+void ReportDownloadJob::copyLocal()
+{
+    ApiError error;
+    QString path;
+    if (m_targetPath.isEmpty() && !resolveTarget(&path, &error)) {
+        failFinally(error);
+        return;
+    }
+    if (m_targetPath.isEmpty())
+        m_targetPath = path;
+    setState(State::Downloading);
+    auto *job = new LocalCopyJob(*m_local, m_reportId, m_targetPath);
+    job->setOverwrite(m_target.overwrite);
+    connect(job, &LocalCopyJob::verifying, this, [this] { setState(State::Verifying); });
+    connect(job, &Job::progress, this, [this](qint64 done, qint64 total) {
+        m_received = done;
+        emit progress(done, total);
+    });
+    runChild(job, [this](LocalCopyJob *done) {
+        if (done->succeeded()) {
+            m_copied = true;
+            succeed(done->bytesCopied(), done->sha256());
+        } else if (done->sourceUnusable()) {
+            // The kept copy cannot be trusted any more: get the file from GetBill after all, at the same target.
+            m_local.reset();
+            m_received = 0;
+            fetchTicket();
+        } else {
+            failFinally(done->error());
+        }
+    });
+}
+
+void ReportDownloadJob::succeed(qint64 size, const QString &sha256)
+{
+    m_record.reportId = m_reportId;
+    m_record.filename = QFileInfo(m_targetPath).fileName();
+    m_record.path = m_targetPath;
+    m_record.size = size;
+    m_record.sha256 = sha256;
+    m_record.finishedAt = QDateTime::currentDateTimeUtc();
+    setState(State::Done);
+    emitSuccess();
 }
 
 void ReportDownloadJob::onAttemptFailed(const ApiError &error)

@@ -4,6 +4,7 @@
 #include "api/Report.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadTarget.h"
+#include "download/LocalCopyJob.h"
 #include "download/TransferRate.h"
 
 #include <QPointer>
@@ -19,8 +20,9 @@ class TicketJob;
 /// Gets one report onto disk: asks for the download information (unless a fresh ticket was handed in), streams
 /// the file with DownloadJob, and retries what is worth retrying (backoff with jitter, the server's own delay for
 /// 429) with a fresh link each time, since links may be single use; a retry continues the .part where the last
-/// attempt stopped. A link the download host refuses is replaced at most maxLinkRefreshes times. The whole life of
-/// one item of the downloads list.
+/// attempt stopped. A link the download host refuses is replaced at most maxLinkRefreshes times. Given a verified
+/// local copy (the preview cache's, setLocalSource()), it copies that instead, with the same commit rules, and asks
+/// GetBill nothing unless the copy turns out unusable. The whole life of one item of the downloads list.
 class ReportDownloadJob : public Job
 {
     Q_OBJECT
@@ -44,6 +46,11 @@ public:
 
     /// Use this ticket for the first attempt (one that is still fresh, e.g. the benchmark's own).
     void setTicket(const DownloadTicket &ticket) { m_ticket = ticket; }
+    /// Copy this verified file (the preview cache's) instead of downloading: no request at all. Should the copy turn
+    /// out unusable (LocalCopyJob::sourceUnusable()), the report is downloaded as usual.
+    void setLocalSource(const LocalCopySource &source) { m_local = source; }
+    /// The file was copied from the local source, not downloaded.
+    bool copiedLocally() const { return m_copied; }
 
     const QString &reportId() const { return m_reportId; }
     State state() const { return m_state; }
@@ -51,7 +58,7 @@ public:
     QString targetPath() const { return m_targetPath; }
     const std::optional<DownloadTicket> &ticket() const { return m_ticket; }
     qint64 bytesReceived() const { return m_received; }
-    qint64 totalBytes() const { return m_ticket ? m_ticket->fileSize : -1; }
+    qint64 totalBytes() const { return m_ticket ? m_ticket->fileSize : m_local ? m_local->size : -1; }
     double bytesPerSecond() const { return m_rate.bytesPerSecond(); }
     std::optional<qint64> secondsLeft() const { return m_rate.secondsLeft(totalBytes()); }
     /// While State::Waiting: when the next attempt starts.
@@ -81,6 +88,8 @@ private:
     void setState(State state);
     void fetchTicket();
     void download();
+    void copyLocal();
+    void succeed(qint64 size, const QString &sha256);
     void onAttemptFailed(const ApiError &error);
     void failFinally(const ApiError &error);
     bool resolveTarget(QString *path, ApiError *error) const;
@@ -89,6 +98,8 @@ private:
     QString m_reportId;
     DownloadTarget m_target;
     std::optional<DownloadTicket> m_ticket;
+    std::optional<LocalCopySource> m_local;
+    bool m_copied = false;
     QString m_targetPath;
     State m_state = State::Queued;
     TicketJob *m_ticketJob = nullptr;

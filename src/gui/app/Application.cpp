@@ -20,6 +20,7 @@
 #include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
 #include "net/ProxyAuthenticator.h"
+#include "preview/PreviewCache.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -126,11 +127,17 @@ bool Application::start()
     QString historyError;
     m_history->load(&historyError);
     m_downloads = std::make_unique<DownloadController>(m_api.get(), m_history.get());
+    // What the preview downloads stays in a private, bounded cache until the user signs out; saving a report that
+    // is there copies it instead of asking GetBill again.
+    m_previews = std::make_unique<PreviewCache>(PreviewCache::defaultFolder());
+    m_previews->open();
+    m_downloads->setPreviewCache(m_previews.get());
     m_downloads->queue()->setMaxConcurrent(m_settings->maxConcurrentDownloads());
 
     m_window = std::make_unique<MainWindow>(m_api.get(), m_downloads.get(), m_settings.get(), m_parts.chooser,
                                             m_parts.launcher);
     m_window->setHistory(m_history.get());
+    m_window->reportsView()->setPreviewCache(m_previews.get());
     applyNetworkOptions();
     if (!historyError.isEmpty())
         m_window->messageBar()->showMessage(MessageBar::Level::Warning, historyError);
@@ -140,6 +147,7 @@ bool Application::start()
     connect(m_window.get(), &MainWindow::settingsChanged, this, &Application::onSettingsChanged);
     // GetBill stopped accepting the account (revoked client, expired token): say so and offer to sign in again.
     connect(m_account.get(), &Account::signedOut, this, [this](const ApiError &reason) {
+        m_previews->clear();
         m_window->messageBar()->showMessage(MessageBar::Level::Error,
                                             tr("You were signed out: %1").arg(reason.message()), tr("Sign in…"),
                                             [this] { signIn(); });
@@ -238,6 +246,7 @@ void Application::signIn()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &SignInDialog::signedIn, this, &Application::onSignedIn);
     connect(dialog, &SignInDialog::signedOut, this, [this] {
+        m_previews->clear();
         m_api->setTokens(m_account.get());
         m_window->setDemoMode(false);
         m_window->clearReports();
@@ -248,6 +257,7 @@ void Application::signIn()
 
 void Application::onSignedIn()
 {
+    m_previews->clear(); // another account's previews are not this one's
     m_api->setTokens(m_account.get());
     m_settings->setApiUrl(m_account->apiUrl());
     m_window->setDemoMode(false);

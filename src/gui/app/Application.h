@@ -14,6 +14,7 @@ class ApiClient;
 class DemoService;
 class DownloadController;
 class DownloadHistory;
+class PreviewCache;
 class ProxyAuthenticator;
 class SecretStore;
 class SecretJob;
@@ -73,6 +74,7 @@ public:
     Account *account() const { return m_account.get(); }
     DownloadController *downloads() const { return m_downloads.get(); }
     DownloadHistory *history() const { return m_history.get(); }
+    PreviewCache *previewCache() const { return m_previews.get(); }
     Settings *settings() const { return m_settings.get(); }
     ProxyAuthenticator *proxy() const { return m_proxy.get(); }
 
@@ -114,6 +116,7 @@ private:
     std::unique_ptr<Account> m_account;
     std::unique_ptr<ApiClient> m_api;
     std::unique_ptr<DownloadHistory> m_history;
+    std::unique_ptr<PreviewCache> m_previews;
     std::unique_ptr<DownloadController> m_downloads;
     std::unique_ptr<MainWindow> m_window;
     bool m_recovered = false;

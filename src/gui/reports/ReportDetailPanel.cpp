@@ -3,6 +3,7 @@
 #include "Format.h"
 #include "PlainText.h"
 #include "ReportIcons.h"
+#include "preview/ReportPreviewPane.h"
 
 #include <QClipboard>
 #include <QDir>
@@ -11,6 +12,8 @@
 #include <QGuiApplication>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace getbill::gui {
@@ -21,7 +24,8 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
       m_expiry(new QLabel(m_content)), m_download(new QPushButton(tr("&Download"), m_content)),
       m_downloadTo(new QPushButton(tr("Download &to…"), m_content)), m_open(new QPushButton(tr("&Open"), m_content)),
       m_showInFolder(new QPushButton(tr("Show in &folder"), m_content)),
-      m_copyId(new QPushButton(tr("Copy &id"), m_content))
+      m_copyId(new QPushButton(tr("Copy &id"), m_content)), m_tabs(new QTabWidget(this)),
+      m_preview(new ReportPreviewPane)
 {
     setObjectName(QStringLiteral("reportDetailPanel"));
     setAccessibleName(tr("Report details"));
@@ -117,10 +121,27 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     content->addLayout(actions);
     content->addStretch(1);
 
+    // The fields on their own tab (scrolling when the panel is short), the file's content on the other.
+    auto *details = new QWidget;
+    auto *detailsLayout = new QVBoxLayout(details);
+    detailsLayout->setContentsMargins(12, 12, 12, 12);
+    detailsLayout->addWidget(m_placeholder, 1);
+    detailsLayout->addWidget(m_content, 1);
+    auto *detailsScroll = new QScrollArea;
+    detailsScroll->setObjectName(QStringLiteral("detailFields"));
+    detailsScroll->setAccessibleName(tr("Details"));
+    detailsScroll->setWidgetResizable(true);
+    detailsScroll->setFrameShape(QFrame::NoFrame);
+    detailsScroll->setWidget(details);
+    m_tabs->setObjectName(QStringLiteral("detailTabs"));
+    m_tabs->setAccessibleName(tr("Details or preview"));
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(detailsScroll, tr("Details"));
+    m_tabs->addTab(m_preview, tr("Preview"));
+    m_tabs->setTabToolTip(1, tr("The report's pages or tables, without saving it"));
     auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(12, 12, 12, 12);
-    layout->addWidget(m_placeholder, 1);
-    layout->addWidget(m_content, 1);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_tabs);
 
     setTabOrder(m_download, m_downloadTo);
     setTabOrder(m_downloadTo, m_open);
@@ -143,6 +164,8 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
         if (!m_savedPath.isEmpty())
             emit showInFolderRequested(m_savedPath);
     });
+    connect(m_preview, &ReportPreviewPane::saveRequested, this,
+            [this](const QString &id) { emit downloadRequested(id, false); });
     connect(m_copyId, &QPushButton::clicked, this, [this] {
         if (!m_report)
             return;
@@ -211,6 +234,7 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
     if (other)
         m_expiry->hide();
     setSavedPath(report.id, savedPath);
+    m_preview->setReport(report);
 }
 
 void ReportDetailPanel::clearReport()
@@ -219,6 +243,7 @@ void ReportDetailPanel::clearReport()
     m_savedPath.clear();
     m_content->hide();
     m_placeholder->show();
+    m_preview->clearReport();
 }
 
 void ReportDetailPanel::setLinkExpiry(const QString &reportId, const QDateTime &expiresAt)

@@ -9,12 +9,17 @@
 class QFormLayout;
 class QLabel;
 class QPushButton;
+class QTabWidget;
 
 namespace getbill::gui {
 
+class ReportPreviewPane;
+
 /// Everything about the current report in readable form, and what can be done with it (Download, Download to…,
-/// Open, Show in folder, Copy id). It renders what it is given (the list's model, the downloads queue) and never
-/// talks to GetBill itself: the ReportsView's ReportWatcher keeps a report that is being generated up to date.
+/// Open, Show in folder, Copy id) on a "Details" tab, and its content on a "Preview" tab (ReportPreviewPane). It
+/// renders what it is given (the list's model, the downloads queue) and never talks to GetBill itself: the
+/// ReportsView's ReportWatcher keeps a report that is being generated up to date, and the preview asks only while
+/// its tab is open.
 class ReportDetailPanel : public QWidget
 {
     Q_OBJECT
@@ -34,6 +39,9 @@ public:
 
     /// For tests and the accessibility walk: the label showing `field` ("status", "size", ...).
     QLabel *field(const QString &name) const;
+    /// The "Details" and "Preview" tabs, and the preview.
+    QTabWidget *tabs() const { return m_tabs; }
+    ReportPreviewPane *preview() const { return m_preview; }
 
 signals:
     void downloadRequested(const QString &reportId, bool chooseLocation);
@@ -64,6 +72,8 @@ private:
     QPushButton *m_open;
     QPushButton *m_showInFolder;
     QPushButton *m_copyId;
+    QTabWidget *m_tabs;
+    ReportPreviewPane *m_preview;
 };
 
 } // namespace getbill::gui

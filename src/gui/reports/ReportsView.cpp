@@ -9,9 +9,11 @@
 #include "api/ReportWatcher.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
+#include "preview/ReportPreviewPane.h"
 #include "ui_ReportsView.h"
 
 #include <QHeaderView>
+#include <QTabWidget>
 
 namespace getbill::gui {
 
@@ -37,6 +39,7 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
     // The panel's own minimum, in the user's font; the list takes the rest.
     m_ui->splitter->setSizes({3 * m_detail->minimumSizeHint().width(), m_detail->minimumSizeHint().width() + 40});
     m_detail->setStatusCheckInterval(m_watcher->interval());
+    m_detail->preview()->setSources(api, nullptr, nullptr);
     setupTable();
 
     connect(m_ui->searchEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
@@ -90,6 +93,23 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
             [this](const QString &id, bool choose) { emit downloadRequested({id}, choose); });
     connect(m_detail, &ReportDetailPanel::openRequested, this, &ReportsView::openRequested);
     connect(m_detail, &ReportDetailPanel::showInFolderRequested, this, &ReportsView::showInFolderRequested);
+    connect(m_detail->preview(), &ReportPreviewPane::statusMessage, this, &ReportsView::statusMessage);
+    // Pages and tables need room: the Preview tab widens the panel (to about 80 characters, more than 42 % of the
+    // window, at most 65 % of it: a narrow window gives the preview most of itself); Details gives the list its own
+    // width back.
+    connect(m_detail->tabs(), &QTabWidget::currentChanged, this, [this](int index) {
+        const QList<int> sizes = m_ui->splitter->sizes();
+        const int total = sizes.value(0) + sizes.value(1);
+        const int wanted = qMax(total * 42 / 100, qMin(fontMetrics().averageCharWidth() * 80, total * 65 / 100));
+        if (m_detail->tabs()->widget(index) == m_detail->preview()) {
+            if (sizes.value(1) < wanted) {
+                m_sizesBeforePreview = sizes;
+                m_ui->splitter->setSizes({total - wanted, wanted});
+            }
+        } else if (!m_sizesBeforePreview.isEmpty()) {
+            m_ui->splitter->setSizes(std::exchange(m_sizesBeforePreview, {}));
+        }
+    });
     connect(m_detail, &ReportDetailPanel::idCopied, this,
             [this](const QString &id) { emit statusMessage(tr("Copied %1").arg(id), 4000); });
 
@@ -112,6 +132,13 @@ QTableView *ReportsView::table() const
 void ReportsView::setHistory(DownloadHistory *history)
 {
     m_history = history;
+    m_detail->preview()->setSources(m_api, m_history, m_previewCache);
+}
+
+void ReportsView::setPreviewCache(PreviewCache *cache)
+{
+    m_previewCache = cache;
+    m_detail->preview()->setSources(m_api, m_history, m_previewCache);
 }
 
 void ReportsView::setupTable()

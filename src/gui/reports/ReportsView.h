@@ -19,6 +19,7 @@ class ApiClient;
 class ApiError;
 class DownloadHistory;
 class DownloadQueue;
+class PreviewCache;
 class ReportWatcher;
 } // namespace getbill
 
@@ -42,6 +43,8 @@ public:
 
     /// What is already saved (may be null).
     void setHistory(DownloadHistory *history);
+    /// Where the preview keeps what it downloads (may be null: then only saved files are previewed).
+    void setPreviewCache(PreviewCache *cache);
 
     ReportTableModel *model() const { return m_model; }
     ReportFilterModel *filterModel() const { return m_proxy; }
@@ -103,6 +106,8 @@ private:
     QPointer<ApiClient> m_api;
     DownloadQueue *m_queue;
     DownloadHistory *m_history = nullptr;
+    PreviewCache *m_previewCache = nullptr;
+    QList<int> m_sizesBeforePreview; ///< the splitter's sizes before the Preview tab widened the panel
     ReportTableModel *m_model;
     ReportFilterModel *m_proxy;
     ReportDetailPanel *m_detail;
