@@ -94,7 +94,8 @@ bool ReportDownloadJob::resolveTarget(QString *path, ApiError *error) const
                               .arg(QDir::toNativeSeparators(folder)));
         return false;
     }
-    QString name = SafeFileName::sanitize(m_ticket->filename, m_reportId, m_ticket->mimeType);
+    QString name = m_target.name.isEmpty() ? SafeFileName::sanitize(m_ticket->filename, m_reportId, m_ticket->mimeType)
+                                           : m_target.name;
     if (m_target.mode == DownloadTarget::Mode::UniqueFolder)
         name = SafeFileName::uniqueName(folder, name);
     *path = QDir(folder).filePath(name);
@@ -138,6 +139,7 @@ void ReportDownloadJob::download()
         m_record.size = done->bytesReceived();
         m_record.sha256 = done->sha256();
         m_record.finishedAt = QDateTime::currentDateTimeUtc();
+        m_record.apiUrl = m_api ? m_api->accountKey() : QString();
         setState(State::Done);
         emitSuccess();
     });
