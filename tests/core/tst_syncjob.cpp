@@ -171,6 +171,8 @@ private slots:
                 ++sentWhileLow;
             ++sent;
         });
+        // Many tickets at once: the gate must count the requests on their way, not only the last Remaining.
+        w.controller.queue()->setMaxConcurrent(8);
         std::unique_ptr<SyncJob> sync = w.job(w.rule());
         QSignalSpy waits(sync.get(), &SyncJob::rateLimitWait);
         QSignalSpy finished(sync.get(), &Job::finished);
