@@ -239,7 +239,8 @@ bool CredentialLoad::loadClientFromEnvironment()
         if (m_context.clientSecretFile.isEmpty())
             return refuse(tr("GETBILL_CLIENT_ID is set but GETBILL_CLIENT_SECRET_FILE is not: put the client secret "
                              "in a file only you can read (chmod 600) and point GETBILL_CLIENT_SECRET_FILE at it."));
-        const std::optional<QString> secret = SecretFile::read(m_context.clientSecretFile, true, &why);
+        const std::optional<QString> secret =
+            SecretFile::read(m_context.clientSecretFile, SecretFile::Rule::Secret, &why);
         if (!secret)
             return refuse(tr("GETBILL_CLIENT_SECRET_FILE: %1").arg(why));
         useClient(m_context.clientId, *secret);
@@ -252,10 +253,11 @@ bool CredentialLoad::loadClientFromEnvironment()
     // Another service's credentials only: not ours to use, and the keychain still applies.
     if (!idFile.exists() && !idFile.isSymLink())
         return false;
-    const std::optional<QString> clientId = SecretFile::read(idFile.filePath(), false, &why);
+    const std::optional<QString> clientId = SecretFile::read(idFile.filePath(), SecretFile::Rule::Systemd, &why);
     if (!clientId)
         return refuse(tr("CREDENTIALS_DIRECTORY: %1").arg(why));
-    const std::optional<QString> secret = SecretFile::read(folder.filePath(clientSecretFileName()), true, &why);
+    const std::optional<QString> secret =
+        SecretFile::read(folder.filePath(clientSecretFileName()), SecretFile::Rule::Systemd, &why);
     if (!secret)
         return refuse(tr("CREDENTIALS_DIRECTORY has %1 but no usable %2: %3")
                           .arg(clientIdFileName(), clientSecretFileName(), why));

@@ -777,6 +777,15 @@ private slots:
         QVERIFY(QFile::remove(QDir(credentials).filePath(QStringLiteral("getbill-client-id"))));
         const Result notOurs = sync({}, env);
         EXPECT_EXIT(notOurs, exitNotAuthenticated);
+        // A link in place of the id is not followed.
+        QVERIFY(writeFile(home(QStringLiteral("id-elsewhere")), "client_timer\n", QFile::ReadOwner));
+        QVERIFY(QFile::link(home(QStringLiteral("id-elsewhere")),
+                            QDir(credentials).filePath(QStringLiteral("getbill-client-id"))));
+        const Result linked = sync({}, env);
+        EXPECT_EXIT(linked, exitUsage);
+        EXPECT_ERR_CONTAINS(linked, QStringLiteral("CREDENTIALS_DIRECTORY: "));
+        EXPECT_ERR_CONTAINS(linked, QStringLiteral("is a symbolic link"));
+        QCOMPARE(m_server->tokenRequestCount(), 1);
     }
 
     void environmentTokenComesFirst()

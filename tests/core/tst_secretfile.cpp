@@ -30,10 +30,10 @@ private:
         return path;
     }
 
-    static QString refusal(const QString &path, bool secret)
+    static QString refusal(const QString &path, SecretFile::Rule rule)
     {
         QString error;
-        const std::optional<QString> value = SecretFile::read(path, secret, &error);
+        const std::optional<QString> value = SecretFile::read(path, rule, &error);
         if (value)
             return QStringLiteral("(read)");
         return error;
@@ -44,12 +44,16 @@ private slots:
     {
         QString error;
         const QString path = write(QStringLiteral("secret"), "s3cr3t+/=  \nsecond line\n", 0600);
-        QCOMPARE(SecretFile::read(path, true, &error), std::optional<QString>(QStringLiteral("s3cr3t+/=")));
-        QCOMPARE(SecretFile::read(write(QStringLiteral("ro"), "x", 0400), true, &error),
+        QCOMPARE(SecretFile::read(path, SecretFile::Rule::Secret, &error),
+                 std::optional<QString>(QStringLiteral("s3cr3t+/=")));
+        QCOMPARE(SecretFile::read(write(QStringLiteral("ro"), "x", 0400), SecretFile::Rule::Secret, &error),
                  std::optional<QString>(QStringLiteral("x")));
         // A client id is no secret: others may read it.
-        QCOMPARE(SecretFile::read(write(QStringLiteral("id"), "client_1\n", 0644), false, &error),
+        QCOMPARE(SecretFile::read(write(QStringLiteral("id"), "client_1\n", 0644), SecretFile::Rule::Public, &error),
                  std::optional<QString>(QStringLiteral("client_1")));
+        // systemd's credentials: the group bits are the mask of the ACL it grants the service's user.
+        QCOMPARE(SecretFile::read(write(QStringLiteral("cred"), "s\n", 0440), SecretFile::Rule::Systemd, &error),
+                 std::optional<QString>(QStringLiteral("s")));
     }
 
     void refusals_data()
@@ -66,10 +70,20 @@ private slots:
         QFETCH(int, mode);
         QFETCH(QString, message);
         const QString path = write(QStringLiteral("open"), "topsecret", mode_t(mode));
-        const QString error = refusal(path, true);
+        const QString error = refusal(path, SecretFile::Rule::Secret);
         QVERIFY2(error.contains(message), qPrintable(error));
         QVERIFY(error.contains(path));
         QVERIFY(!error.contains(QLatin1String("topsecret")));
+    }
+
+    void systemdCredentialsAreNeverForEveryone()
+    {
+        const QString path = write(QStringLiteral("world"), "topsecret", 0444);
+        const QString error = refusal(path, SecretFile::Rule::Systemd);
+        QVERIFY2(error.contains(QLatin1String("can be read or changed by any user (mode 0444)")), qPrintable(error));
+        QVERIFY(!error.contains(QLatin1String("topsecret")));
+        QVERIFY(refusal(write(QStringLiteral("group"), "x", 0440), SecretFile::Rule::Secret)
+                    .contains(QLatin1String("(mode 0440)")));
     }
 
     void linksAndOddFilesAreRefused()
@@ -77,17 +91,22 @@ private slots:
         const QString target = write(QStringLiteral("target"), "topsecret", 0600);
         const QString link = m_dir.filePath(QStringLiteral("link"));
         QVERIFY(QFile::link(target, link));
-        QVERIFY2(refusal(link, true).contains(QLatin1String("is a symbolic link")), qPrintable(refusal(link, true)));
-        QVERIFY(refusal(link, false).contains(QLatin1String("is a symbolic link")));
+        QVERIFY2(refusal(link, SecretFile::Rule::Secret).contains(QLatin1String("is a symbolic link")),
+                 qPrintable(refusal(link, SecretFile::Rule::Secret)));
+        QVERIFY(refusal(link, SecretFile::Rule::Public).contains(QLatin1String("is a symbolic link")));
 
         const QString fifo = m_dir.filePath(QStringLiteral("fifo"));
         QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
-        QVERIFY2(refusal(fifo, true).contains(QLatin1String("is not a regular file")), qPrintable(refusal(fifo, true)));
-        QVERIFY(refusal(m_dir.path(), false).contains(QLatin1String("is not a regular file")));
+        QVERIFY2(refusal(fifo, SecretFile::Rule::Secret).contains(QLatin1String("is not a regular file")),
+                 qPrintable(refusal(fifo, SecretFile::Rule::Secret)));
+        QVERIFY(refusal(m_dir.path(), SecretFile::Rule::Public).contains(QLatin1String("is not a regular file")));
 
-        QVERIFY(refusal(m_dir.filePath(QStringLiteral("missing")), true).contains(QLatin1String("Cannot read")));
-        QVERIFY(refusal(write(QStringLiteral("empty"), "\n  \n", 0600), true).contains(QLatin1String("is empty")));
-        QVERIFY(refusal(write(QStringLiteral("huge"), QByteArray(SecretFile::maxBytes + 1, 'x'), 0600), true)
+        QVERIFY(refusal(m_dir.filePath(QStringLiteral("missing")), SecretFile::Rule::Secret)
+                    .contains(QLatin1String("Cannot read")));
+        QVERIFY(refusal(write(QStringLiteral("empty"), "\n  \n", 0600), SecretFile::Rule::Secret)
+                    .contains(QLatin1String("is empty")));
+        QVERIFY(refusal(write(QStringLiteral("huge"), QByteArray(SecretFile::maxBytes + 1, 'x'), 0600),
+                        SecretFile::Rule::Secret)
                     .contains(QLatin1String("too large")));
     }
 
@@ -97,9 +116,10 @@ private slots:
             QSKIP("needs root to give a file to another user");
         const QString path = write(QStringLiteral("theirs"), "topsecret", 0600);
         QCOMPARE(::chown(QFile::encodeName(path).constData(), 65534, 65534), 0);
-        QVERIFY2(refusal(path, true).contains(QLatin1String("belongs to another user")),
-                 qPrintable(refusal(path, true)));
-        QVERIFY(refusal(path, false).contains(QLatin1String("belongs to another user")));
+        for (const SecretFile::Rule rule :
+             {SecretFile::Rule::Secret, SecretFile::Rule::Public, SecretFile::Rule::Systemd})
+            QVERIFY2(refusal(path, rule).contains(QLatin1String("belongs to another user")),
+                     qPrintable(refusal(path, rule)));
     }
 };
 

@@ -33,7 +33,7 @@ std::optional<QString> firstLine(QByteArray bytes, const QString &path, QString 
 }
 } // namespace
 
-std::optional<QString> read(const QString &path, bool secret, QString *error)
+std::optional<QString> read(const QString &path, Rule rule, QString *error)
 {
     const QString shown = QDir::toNativeSeparators(path);
 #ifdef Q_OS_UNIX
@@ -52,9 +52,13 @@ std::optional<QString> read(const QString &path, bool secret, QString *error)
         why = tr("Cannot read %1: %2").arg(shown, QString::fromLocal8Bit(strerror(errno)));
     else if (!S_ISREG(st.st_mode))
         why = tr("%1 is not a regular file.").arg(shown);
-    else if (st.st_uid != ::geteuid())
+    else if (st.st_uid != ::geteuid() && !(rule == Rule::Systemd && st.st_uid == 0))
         why = tr("%1 belongs to another user; it must be yours.").arg(shown);
-    else if (secret && (st.st_mode & 077) != 0)
+    else if (rule == Rule::Systemd && (st.st_mode & 007) != 0)
+        why = tr("%1 can be read or changed by any user (mode %2); systemd's credentials never can.")
+                  .arg(shown)
+                  .arg(st.st_mode & 0777, 4, 8, QLatin1Char('0'));
+    else if (rule == Rule::Secret && (st.st_mode & 077) != 0)
         why = tr("%1 can be read or changed by other users (mode %2); it must be yours alone: chmod 600 %1")
                   .arg(shown)
                   .arg(st.st_mode & 0777, 4, 8, QLatin1Char('0'));
@@ -75,7 +79,7 @@ std::optional<QString> read(const QString &path, bool secret, QString *error)
     }
     return firstLine(bytes, path, error);
 #else
-    Q_UNUSED(secret)
+    Q_UNUSED(rule)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly) || file.size() > maxBytes) {
         *error = tr("Cannot read %1: %2").arg(shown, file.errorString());
