@@ -603,6 +603,8 @@ private slots:
         connect(&process, &QProcess::readyReadStandardError, this, [&] { err += process.readAllStandardError(); });
         launch(process, {QStringLiteral("sync"), QStringLiteral("--output-dir"), out()}, env);
         QTRY_VERIFY_WITH_TIMEOUT(err.contains("Waiting until"), 60'000);
+        // The requests let go before the wait may still be on their way; none follows them.
+        QTRY_COMPARE_WITH_TIMEOUT(inWindow, 100, 10'000);
         QTest::qWait(200);
         QVERIFY(finished.isEmpty());
         QCOMPARE(inWindow, 100); // 5 pages and 95 tickets; the 101st would have gone at Remaining 50

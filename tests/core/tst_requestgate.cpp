@@ -242,7 +242,8 @@ private slots:
             jobs << job;
         }
         QTRY_COMPARE(waiting.count(), 1);
-        // 12 allowed, 5 kept: the seventh request would have been sent at Remaining 5.
+        // 12 allowed, 5 kept: the eighth request would have been sent at Remaining 5.
+        QTRY_COMPARE(done, 7);
         QTest::qWait(50);
         QCOMPARE(apiRequests(server), 7);
         QCOMPARE(done, 7);

@@ -178,6 +178,8 @@ private slots:
         QSignalSpy finished(sync.get(), &Job::finished);
         sync->start();
         QVERIFY(waits.wait(30'000));
+        // The requests let go before the wait are on their way; none follows them.
+        QTRY_COMPARE_WITH_TIMEOUT(sent, 100, 10'000);
         QTest::qWait(100);
         QCOMPARE(sent, 100);
         QVERIFY(finished.isEmpty());
@@ -214,6 +216,7 @@ private slots:
         };
         // 10 s, then 20 s, then 40 s: one GET each time.
         for (const qint64 step : {10'000, 20'000, 40'000}) {
+            QTRY_VERIFY(w.clock.pendingTimers() > 0); // the last round's answers are in: the next one is planned
             w.advance(step - 1);
             QTest::qWait(20);
             const int before = polls();
@@ -252,8 +255,10 @@ private slots:
         w.fixture.server().addReport(foreign);
         w.advance(10'000); // polls at 10 s, 30 s, then at the deadline, 60 s
         QTRY_COMPARE(count(w.fixture.server(), QStringLiteral("/reports/report_slow")), 1);
+        QTRY_VERIFY(w.clock.pendingTimers() > 0);
         w.advance(20'000);
         QTRY_COMPARE(count(w.fixture.server(), QStringLiteral("/reports/report_slow")), 2);
+        QTRY_VERIFY(w.clock.pendingTimers() > 0);
         w.advance(29'999);
         QTest::qWait(20);
         QCOMPARE(count(w.fixture.server(), QStringLiteral("/reports/report_slow")), 2);
