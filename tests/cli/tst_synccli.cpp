@@ -316,6 +316,19 @@ private slots:
         QCOMPARE(readFile(outPath(QStringLiteral("report_a.csv"))), QByteArray("someone else's file\n"));
     }
 
+    void aDamagedHistoryIsSaidAndSetAside()
+    {
+        m_server->addReport(makeReport(QStringLiteral("report_a")));
+        QVERIFY(QDir().mkpath(QFileInfo(historyPath()).absolutePath()));
+        QVERIFY(writeFile(historyPath(), "this is not json"));
+        const Result r = sync();
+        EXPECT_EXIT(r, exitOk);
+        EXPECT_ERR_CONTAINS(r, QStringLiteral("could not be read (not a history file); a new one was started."));
+        QCOMPARE(r.outLines(), QStringList{outPath(QStringLiteral("report_a.csv"))});
+        QCOMPARE(readFile(historyPath() + QStringLiteral(".bad")), QByteArray("this is not json"));
+        QCOMPARE(historyRecords().size(), 1);
+    }
+
     void dryRunWritesNothingNotEvenTheHistory()
     {
         m_server->addReport(makeReport(QStringLiteral("report_a")));

@@ -258,6 +258,34 @@ private slots:
         QCOMPARE(waiting.count(), 1);
     }
 
+    void aServerThatNeverLetsAnythingThroughIsAFailureInTheEnd()
+    {
+        test::TestFixture fixture;
+        sandbox::SandboxServer &server = fixture.server();
+        Fault f;
+        f.status = 429;
+        f.times = -1;
+        f.body = R"({"error":true,"message":"Rate limit exceeded. Please try again later.","code":429,
+                     "details":{"retry_after":0}})";
+        f.headers = {{"X-RateLimit-Remaining", "0"}};
+        server.addFault(f);
+        ManualClock clock(SandboxClock::DefaultStartMsecs);
+        RequestGate gate(&clock);
+        fixture.api().setRequestGate(&gate);
+        std::unique_ptr<HttpJob> job(fixture.api().get(QStringLiteral("/reports")));
+        QSignalSpy finished(job.get(), &Job::finished);
+        job->start();
+        // Each 429 holds everything for a minute (it says neither when nor how long): move the clock on each time.
+        for (int i = 0; i < 200 && finished.isEmpty(); ++i) {
+            QTest::qWait(5);
+            clock.advance(RequestGate::defaultBlockMs);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 10'000);
+        QCOMPARE(job->error().httpStatus(), 429);
+        // The first, one after each of the gate's waits, then the retry policy's own retries.
+        QCOMPARE(apiRequests(server), 1 + RequestGate::maxRateLimitedWaits + (fixture.options().retry.maxAttempts - 1));
+    }
+
     void a429WaitsForTheWindowInsteadOfFailing()
     {
         test::TestFixture fixture;

@@ -341,6 +341,49 @@ private slots:
         QVERIFY(QFileInfo::exists(QDir(w.out()).filePath(QStringLiteral("collection/report_b.csv"))));
     }
 
+    void aFolderThatCannotBeMadeFailsThatReport()
+    {
+        World w;
+        w.fixture.server().addReport(report(QStringLiteral("report_a"), QStringLiteral("financial")));
+        w.fixture.server().addReport(report(QStringLiteral("report_b"), QStringLiteral("collection")));
+        QVERIFY(QDir().mkpath(w.out()));
+        QFile blocker(QDir(w.out()).filePath(QStringLiteral("financial"))); // a file where the folder goes
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        SyncRule rule = w.rule();
+        QString error;
+        rule.placement = *SyncTemplate::parse(QStringLiteral("{type}/{filename}"), &error);
+        std::unique_ptr<SyncJob> sync = w.run(rule);
+        QCOMPARE(sync->error().kind(), ApiError::Kind::LocalFile);
+        QVERIFY2(sync->error().message().contains(QLatin1String("Report report_a: cannot create the folder")),
+                 qPrintable(sync->error().message()));
+        QCOMPARE(sync->savedPaths(), QStringList{QDir(w.out()).filePath(QStringLiteral("collection/report_b.csv"))});
+    }
+
+    void aStateFolderThatCannotBeWrittenFailsTheReport()
+    {
+        World w;
+        w.fixture.server().addReport(report(QStringLiteral("report_a")));
+        // The claims live in the application's state folder: a file in its place.
+        const QString state = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                              QStringLiteral("/getbill-reports/partials");
+        const QString aside = state + QStringLiteral(".aside");
+        QDir(aside).removeRecursively();
+        QVERIFY(!QFileInfo::exists(state) || QDir().rename(state, aside));
+        QVERIFY(QDir().mkpath(QFileInfo(state).absolutePath()));
+        QFile blocker(state);
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        std::unique_ptr<SyncJob> sync = w.run(w.rule());
+        QFile::remove(state);
+        if (QFileInfo::exists(aside))
+            QVERIFY(QDir().rename(aside, state));
+        QCOMPARE(sync->error().kind(), ApiError::Kind::LocalFile);
+        QVERIFY2(sync->error().message().contains(QLatin1String("the application's data folder cannot be written")),
+                 qPrintable(sync->error().message()));
+        QCOMPARE(count(w.fixture.server(), QStringLiteral("/reports/download/")), 0);
+    }
+
     void historyThatCannotBeWrittenFailsTheRun()
     {
         World w;
