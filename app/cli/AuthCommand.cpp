@@ -6,9 +6,12 @@
 #include "api/UrlPolicy.h"
 #include "auth/Account.h"
 #include "auth/CredentialCheck.h"
+#include "auth/SecretFile.h"
 #include "auth/TokenProvider.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QIODevice>
 #ifdef Q_OS_UNIX
 #include <termios.h>
@@ -215,6 +218,53 @@ std::unique_ptr<TokenProvider> CredentialLoad::takeTokens()
     return std::move(m_tokens);
 }
 
+void CredentialLoad::useClient(const QString &clientId, const QString &secret)
+{
+    // Secrets go to the token endpoint of the API's own origin unless GETBILL_TOKEN_URL says otherwise.
+    m_tokens = Account::makeProvider(Credential::client(clientId, secret), m_context.network,
+                                     ApiAddress::tokenUrl(m_context.apiUrl, m_context.tokenUrl), m_context.options);
+    emitSuccess();
+}
+
+bool CredentialLoad::loadClientFromEnvironment()
+{
+    const auto refuse = [this](const QString &why) {
+        emitFailure(ApiError(ApiError::Kind::InvalidInput, why));
+        return true;
+    };
+    QString why;
+    if (!m_context.clientId.isEmpty() || !m_context.clientSecretFile.isEmpty()) {
+        if (m_context.clientId.isEmpty())
+            return refuse(tr("GETBILL_CLIENT_SECRET_FILE is set but GETBILL_CLIENT_ID is not: set both."));
+        if (m_context.clientSecretFile.isEmpty())
+            return refuse(tr("GETBILL_CLIENT_ID is set but GETBILL_CLIENT_SECRET_FILE is not: put the client secret "
+                             "in a file only you can read (chmod 600) and point GETBILL_CLIENT_SECRET_FILE at it."));
+        const std::optional<QString> secret =
+            SecretFile::read(m_context.clientSecretFile, SecretFile::Rule::Secret, &why);
+        if (!secret)
+            return refuse(tr("GETBILL_CLIENT_SECRET_FILE: %1").arg(why));
+        useClient(m_context.clientId, *secret);
+        return true;
+    }
+    if (m_context.credentialsDirectory.isEmpty())
+        return false;
+    const QDir folder(m_context.credentialsDirectory);
+    const QFileInfo idFile(folder.filePath(clientIdFileName()));
+    // Another service's credentials only: not ours to use, and the keychain still applies.
+    if (!idFile.exists() && !idFile.isSymLink())
+        return false;
+    const std::optional<QString> clientId = SecretFile::read(idFile.filePath(), SecretFile::Rule::Systemd, &why);
+    if (!clientId)
+        return refuse(tr("CREDENTIALS_DIRECTORY: %1").arg(why));
+    const std::optional<QString> secret =
+        SecretFile::read(folder.filePath(clientSecretFileName()), SecretFile::Rule::Systemd, &why);
+    if (!secret)
+        return refuse(tr("CREDENTIALS_DIRECTORY has %1 but no usable %2: %3")
+                          .arg(clientIdFileName(), clientSecretFileName(), why));
+    useClient(*clientId, *secret);
+    return true;
+}
+
 void CredentialLoad::run()
 {
     if (!m_context.environmentToken.isEmpty()) {
@@ -222,6 +272,8 @@ void CredentialLoad::run()
         emitSuccess();
         return;
     }
+    if (loadClientFromEnvironment())
+        return;
     m_account = openAccount(m_context);
     runChild(m_account->load(), [this](SecretJob *loaded) {
         if (loaded->result().isUnavailable())

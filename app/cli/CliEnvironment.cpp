@@ -24,6 +24,11 @@ CliEnvironment CliEnvironment::from(const QProcessEnvironment &environment)
     e.proxyPassword = environment.value(QStringLiteral("GETBILL_PROXY_PASSWORD"));
     e.testRetryBaseMs = positiveNumber(environment, QStringLiteral("GETBILL_TEST_RETRY_BASE_MS"));
     e.testTimeoutMs = positiveNumber(environment, QStringLiteral("GETBILL_TEST_TIMEOUT_MS"));
+    e.testPollBaseMs = positiveNumber(environment, QStringLiteral("GETBILL_TEST_POLL_BASE_MS"));
+    e.testClockFile = environment.value(QStringLiteral("GETBILL_TEST_CLOCK_FILE"));
+    e.clientId = environment.value(QStringLiteral("GETBILL_CLIENT_ID")).trimmed();
+    e.clientSecretFile = environment.value(QStringLiteral("GETBILL_CLIENT_SECRET_FILE"));
+    e.credentialsDirectory = environment.value(QStringLiteral("CREDENTIALS_DIRECTORY"));
     return e;
 }
 

@@ -1,6 +1,7 @@
 #include "CliOptions.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 
 namespace getbill::cli {
 
@@ -65,9 +66,91 @@ std::optional<CliOptions::Command> commandNamed(const QString &word)
         return CliOptions::Command::Download;
     if (word == QLatin1String("auth"))
         return CliOptions::Command::Auth;
+    if (word == QLatin1String("sync"))
+        return CliOptions::Command::Sync;
     return std::nullopt;
 }
+
+/// The options only `sync` has; false with `error` on a bad value. `handled` false: not one of them.
+bool parseSyncOption(CliOptions &o, ArgumentReader &reader, const QString &argument, bool *handled, QString *error)
+{
+    *handled = true;
+    const auto value = [&](const char *name) {
+        return reader.value(argument, QString::fromLatin1(name), error);
+    };
+    if (isOption(argument, "--type")) {
+        const std::optional<QString> type = value("--type");
+        if (!type || type->isEmpty()) {
+            if (type)
+                *error = tr("option --type needs a value");
+            return false;
+        }
+        if (!o.types.contains(*type))
+            o.types << *type;
+    } else if (isOption(argument, "--since")) {
+        const std::optional<QString> date = value("--since");
+        if (!date)
+            return false;
+        static const QRegularExpression iso(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
+        o.since = iso.match(*date).hasMatch() ? QDate::fromString(*date, Qt::ISODate) : QDate();
+        if (!o.since.isValid()) {
+            *error = tr("--since needs a date as YYYY-MM-DD (got \"%1\")").arg(date->left(40));
+            return false;
+        }
+    } else if (isOption(argument, "--template")) {
+        const std::optional<QString> text = value("--template");
+        if (!text)
+            return false;
+        QString why;
+        const std::optional<SyncTemplate> placement = SyncTemplate::parse(*text, &why);
+        if (!placement) {
+            *error = tr("--template: %1").arg(why);
+            return false;
+        }
+        o.placement = *placement;
+    } else if (argument == QLatin1String("--dry-run")) {
+        o.dryRun = true;
+    } else if (argument == QLatin1String("--refetch-missing")) {
+        o.refetchMissing = true;
+    } else if (isOption(argument, "--wait-pending")) {
+        // The duration is optional, so it only comes after '=': a following word is never taken for it.
+        const QString prefix = QStringLiteral("--wait-pending=");
+        const std::optional<qint64> ms = argument.startsWith(prefix)
+                                             ? CliOptions::parseDuration(argument.mid(prefix.size()))
+                                             : CliOptions::defaultWaitPendingMs;
+        if (!ms || *ms <= 0 || *ms > CliOptions::maxWaitPendingMs) {
+            *error = tr("--wait-pending takes a duration such as 90s, 15m or 2h (at most 7 days)");
+            return false;
+        }
+        o.waitPendingMs = *ms;
+    } else if (isOption(argument, "--reserve")) {
+        const std::optional<QString> number = value("--reserve");
+        if (!number)
+            return false;
+        bool ok = false;
+        o.reserve = number->toInt(&ok);
+        if (!ok || o.reserve < 0 || o.reserve > CliOptions::maxReserve) {
+            *error = tr("--reserve must be a number of requests from 0 to %1").arg(CliOptions::maxReserve);
+            return false;
+        }
+    } else {
+        *handled = false;
+    }
+    return true;
+}
 } // namespace
+
+std::optional<qint64> CliOptions::parseDuration(const QString &text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^([0-9]{1,7})([smh])$"));
+    const QRegularExpressionMatch match = pattern.match(text);
+    if (!match.hasMatch())
+        return std::nullopt;
+    const qint64 amount = match.captured(1).toLongLong();
+    const QChar unit = match.captured(2).at(0);
+    const qint64 seconds = unit == u's' ? amount : unit == u'm' ? amount * 60 : amount * 3600;
+    return seconds * 1000;
+}
 
 QString CliOptions::usage()
 {
@@ -81,6 +164,14 @@ QString CliOptions::usage()
               "  auth set-token                   read an access token from standard input into the keychain\n"
               "  auth set-client --client-id ID   read an OAuth client secret from standard input\n"
               "  auth status | auth clear\n"
+              "  sync --output-dir DIR [--type TYPE]... [--since YYYY-MM-DD] [--template TEMPLATE] [--dry-run]\n"
+              "       [--wait-pending[=DURATION]] [--jobs N] [--refetch-missing] [--reserve N]\n"
+              "                                   fetch every completed report not already fetched into DIR;\n"
+              "                                   prints the absolute path of each new file (nothing when none)\n"
+              "\n"
+              "Sync templates: folders separated by /, fields {id} {type} {title} {filename} {stem} {ext}\n"
+              "  {period_from} {period_to} {generated_at}, dates with a format: {period_from:yyyy-MM}.\n"
+              "  Default {filename}. Example: --template '{type}/{period_from:yyyy}/{filename}'\n"
               "\n"
               "Options:\n"
               "  --api-url URL   the GetBill API (https, or http on localhost only)\n"
@@ -92,6 +183,9 @@ QString CliOptions::usage()
               "  GETBILL_API_URL    default https://getbill.io/external-api/v1\n"
               "  GETBILL_TOKEN_URL  default https://getbill.io/token\n"
               "  GETBILL_TOKEN      an access token; overrides the keychain\n"
+              "  GETBILL_CLIENT_ID, GETBILL_CLIENT_SECRET_FILE\n"
+              "                     an API client for unattended runs (the file: yours, mode 0600)\n"
+              "  CREDENTIALS_DIRECTORY  systemd's LoadCredential=: getbill-client-id, getbill-client-secret\n"
               "  GETBILL_CA_BUNDLE  a PEM file of extra trusted certificate authorities\n"
               "\n"
               "Exit status: 0 done, 2 usage, 3 not signed in, 4 refused by GetBill, 5 network or server problem,\n"
@@ -100,7 +194,7 @@ QString CliOptions::usage()
 
 QString CliOptions::shortUsage()
 {
-    return tr("Usage: getbill-reports-cli [--api-url URL] [--demo] list|show|download|auth ...\n"
+    return tr("Usage: getbill-reports-cli [--api-url URL] [--demo] list|show|download|sync|auth ...\n"
               "Run `getbill-reports-cli --help` for the commands and their options.");
 }
 
@@ -163,6 +257,13 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
         }
 
         const Command c = o.command;
+        if (c == Command::Sync) {
+            bool handled = false;
+            if (!parseSyncOption(o, reader, argument, &handled, error))
+                return std::nullopt;
+            if (handled)
+                continue;
+        }
         if ((c == Command::List || c == Command::Show) && argument == QLatin1String("--json")) {
             o.json = true;
         } else if (c == Command::List && isOption(argument, "--type")) {
@@ -170,7 +271,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (!value)
                 return std::nullopt;
             o.type = *value;
-        } else if (c == Command::Download && isOption(argument, "--output-dir")) {
+        } else if ((c == Command::Download || c == Command::Sync) && isOption(argument, "--output-dir")) {
             const std::optional<QString> value = reader.value(argument, QStringLiteral("--output-dir"), error);
             if (!value)
                 return std::nullopt;
@@ -184,7 +285,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             sawOutputFile = true;
         } else if (c == Command::Download && argument == QLatin1String("--overwrite")) {
             o.overwrite = true;
-        } else if (c == Command::Download && isOption(argument, "--jobs")) {
+        } else if ((c == Command::Download || c == Command::Sync) && isOption(argument, "--jobs")) {
             const std::optional<QString> value = reader.value(argument, QStringLiteral("--jobs"), error);
             if (!value)
                 return std::nullopt;
@@ -244,6 +345,19 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
         }
         if (sawOutputDir && o.outputDir.isEmpty()) {
             *error = tr("option --output-dir needs a value");
+            return std::nullopt;
+        }
+        break;
+    case Command::Sync:
+        if (!positional.isEmpty()) {
+            *error = parseDuration(positional.first())
+                         ? tr("sync takes no argument (got \"%1\"); a wait is written --wait-pending=%1")
+                               .arg(positional.first().left(40))
+                         : tr("sync takes no argument (got \"%1\")").arg(positional.first().left(80));
+            return std::nullopt;
+        }
+        if (o.outputDir.isEmpty()) {
+            *error = tr("sync needs --output-dir DIR");
             return std::nullopt;
         }
         break;

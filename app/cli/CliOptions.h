@@ -1,5 +1,8 @@
 #pragma once
 
+#include "download/SyncTemplate.h"
+
+#include <QDate>
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -19,6 +22,7 @@ struct CliOptions
         Show,
         Download,
         Auth,
+        Sync,
     };
 
     static constexpr int defaultJobs = 3;
@@ -35,11 +39,26 @@ struct CliOptions
     // show (exactly one), download (one or more, duplicates removed, command-line order kept)
     QStringList ids;
 
-    // download
-    QString outputDir;  ///< empty means the current directory
+    // download, sync
+    QString outputDir;  ///< empty means the current directory (download); required by sync
     QString outputFile; ///< only with exactly one id
     bool overwrite = false;
     int jobs = defaultJobs;
+
+    // sync
+    QStringList types; ///< --type, once or more
+    QDate since;       ///< --since YYYY-MM-DD
+    SyncTemplate placement = SyncTemplate::standard();
+    bool dryRun = false;
+    bool refetchMissing = false;
+    qint64 waitPendingMs = 0; ///< --wait-pending[=DURATION]; 0 = not given
+    int reserve = 50;
+    static constexpr int maxReserve = 100'000;
+    static constexpr qint64 defaultWaitPendingMs = 30 * 60 * 1000;
+    static constexpr qint64 maxWaitPendingMs = 7 * 24 * 3600 * 1000LL;
+
+    /// "90s", "15m", "2h" (a whole number and a unit) in milliseconds; nullopt when it is not one.
+    static std::optional<qint64> parseDuration(const QString &text);
 
     // auth: everything after the word "auth", for AuthCommand to interpret
     QStringList authArguments;

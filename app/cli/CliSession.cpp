@@ -4,8 +4,10 @@
 #include "Console.h"
 #include "DemoService.h"
 #include "DownloadCommand.h"
+#include "FileClock.h"
 #include "ListCommand.h"
 #include "ShowCommand.h"
+#include "SyncCommand.h"
 #include "api/ApiClient.h"
 #include "api/UrlPolicy.h"
 #include "auth/TokenProvider.h"
@@ -33,6 +35,7 @@ CliSession::~CliSession()
     cancelChildren();
     m_api.reset();
     m_tokens.reset();
+    m_testClock.reset();
 }
 
 void CliSession::finish(ExitStatus status)
@@ -61,6 +64,9 @@ ExitStatus CliSession::configure()
     }
     m_auth.options = m_networkOptions;
     m_auth.environmentToken = m_environment.token;
+    m_auth.clientId = m_environment.clientId;
+    m_auth.clientSecretFile = m_environment.clientSecretFile;
+    m_auth.credentialsDirectory = m_environment.credentialsDirectory;
     m_auth.tokenUrl = m_environment.tokenUrl;
     // The account's key: the one API-address rule of the window and the CLI.
     m_auth.apiUrl = ApiAddress::choose(m_options.apiUrl, m_environment.apiUrl);
@@ -90,10 +96,15 @@ void CliSession::run()
             return;
         }
         m_baseUrl = m_demo->apiUrl();
-        if (const ExitStatus status = openApi(std::make_unique<StaticToken>(m_demo->token())); status != ExitStatus::Ok)
+        if (const ExitStatus status = openApi(std::make_unique<StaticToken>(m_demo->token()));
+            status != ExitStatus::Ok) {
             finish(status);
-        else
-            runCommand(createCommand().release());
+            return;
+        }
+        // Its port changes from run to run: the download history knows the demo by name, so that a second
+        // `--demo sync` finds what the first one fetched.
+        m_api->setAccountKey(QStringLiteral("demo"));
+        runCommand(createCommand().release());
         return;
     }
     m_baseUrl = m_auth.apiUrl;
@@ -107,6 +118,11 @@ void CliSession::run()
         return;
     }
     runChild(new CredentialLoad(m_auth), [this](CredentialLoad *loaded) {
+        if (!loaded->succeeded()) {
+            m_console->error(loaded->error().message());
+            finish(ExitStatus::Usage);
+            return;
+        }
         std::unique_ptr<TokenProvider> tokens = loaded->takeTokens();
         if (!tokens) {
             m_console->error(notSignedInMessage());
@@ -145,6 +161,28 @@ std::unique_ptr<CliCommand> CliSession::createCommand()
                                          m_options.overwrite)
                 : DownloadTarget::file(m_options.outputFile, m_options.overwrite);
         return std::make_unique<DownloadCommand>(m_api.get(), m_console, settings);
+    }
+    case CliOptions::Command::Sync: {
+        SyncCommand::Settings settings;
+        settings.jobs = m_options.jobs;
+        SyncRule &rule = settings.rule;
+        rule.folder = m_options.outputDir;
+        rule.types = m_options.types;
+        rule.since = m_options.since;
+        rule.placement = m_options.placement;
+        rule.dryRun = m_options.dryRun;
+        rule.refetchMissing = m_options.refetchMissing;
+        rule.waitPendingMs = m_options.waitPendingMs;
+        rule.reserve = m_options.reserve;
+        if (m_environment.testPollBaseMs) {
+            rule.pollFirstDelayMs = *m_environment.testPollBaseMs;
+            rule.pollMaxDelayMs = *m_environment.testPollBaseMs * 30;
+        }
+        if (!m_environment.testClockFile.isEmpty()) {
+            m_testClock = std::make_unique<FileClock>(m_environment.testClockFile);
+            settings.clock = m_testClock.get();
+        }
+        return std::make_unique<SyncCommand>(m_api.get(), m_console, settings);
     }
     case CliOptions::Command::None:
     case CliOptions::Command::Help:

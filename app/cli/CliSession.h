@@ -13,6 +13,7 @@ class QNetworkAccessManager;
 
 namespace getbill {
 class ApiClient;
+class Clock;
 class DemoService;
 class ProxyAuthenticator;
 class SecretStore;
@@ -24,8 +25,9 @@ namespace getbill::cli {
 class Console;
 
 /// One run of the CLI, from parsed options to an exit status, as a job: network settings (CA bundle), then the API
-/// address (--demo, --api-url, GETBILL_API_URL), then the credential (GETBILL_TOKEN or the keychain, read without
-/// blocking), then the command (list, show, download, auth). Each step prints its own message and says how the
+/// address (--demo, --api-url, GETBILL_API_URL), then the credential (GETBILL_TOKEN, an API client from
+/// GETBILL_CLIENT_ID + GETBILL_CLIENT_SECRET_FILE or systemd's CREDENTIALS_DIRECTORY, or the keychain, read without
+/// blocking), then the command (list, show, download, sync, auth). Each step prints its own message and says how the
 /// run ends; main() only waits for finished() and returns exitStatus().
 class CliSession : public Job
 {
@@ -65,6 +67,7 @@ private:
     std::unique_ptr<ProxyAuthenticator> m_proxy;
     std::unique_ptr<TokenProvider> m_tokens;
     std::unique_ptr<ApiClient> m_api;
+    std::unique_ptr<Clock> m_testClock; ///< GETBILL_TEST_CLOCK_FILE
     CliCommand *m_command = nullptr;
     ExitStatus m_exit = ExitStatus::Ok;
 };

@@ -3,6 +3,7 @@
 #include "Console.h"
 #include "ExitStatus.h"
 #include "Format.h"
+#include "RetryAnnouncer.h"
 #include "download/DownloadController.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
@@ -26,6 +27,7 @@ DownloadCommand::DownloadCommand(ApiClient *api, Console *console, Settings sett
     m_controller->setLookUpUnknownIds(false);
     connect(m_queue, &DownloadQueue::itemFinished, this, &DownloadCommand::onItemFinished);
     connect(m_queue, &QAbstractItemModel::dataChanged, this, &DownloadCommand::onRowsChanged);
+    new RetryAnnouncer(m_queue, this);
 }
 
 DownloadCommand::~DownloadCommand() = default;
@@ -44,19 +46,10 @@ void DownloadCommand::run()
 void DownloadCommand::onRowsChanged(const QModelIndex &first, const QModelIndex &last)
 {
     for (int row = first.row(); row <= last.row(); ++row) {
-        const State state = m_queue->index(row).data(DownloadQueue::StateRole).value<State>();
-        const int before = m_lastState.value(row, -1);
-        m_lastState.insert(row, int(state));
-        if (state != State::Waiting || before == int(state)) {
-            if (state == State::Downloading)
-                showProgress();
-            continue;
+        if (m_queue->index(row).data(DownloadQueue::StateRole).value<State>() == State::Downloading) {
+            showProgress();
+            return;
         }
-        // A transient failure that will be retried: say so, a long silence looks like a hang.
-        const ReportDownloadJob *job = m_queue->job(row);
-        if (!job)
-            continue;
-        announceRetry(job->lastError(), int(std::max<qint64>(0, QDateTime::currentDateTime().msecsTo(job->retryAt()))));
     }
 }
 

@@ -4,7 +4,6 @@
 #include "download/DownloadTarget.h"
 
 #include <QElapsedTimer>
-#include <QHash>
 #include <QStringList>
 #include <memory>
 
@@ -55,7 +54,6 @@ private:
     std::unique_ptr<DownloadHistory> m_history;
     DownloadController *m_controller;
     DownloadQueue *m_queue;
-    QHash<int, int> m_lastState; ///< per row, to print each wait once
     int m_finished = 0;
     QElapsedTimer m_lastProgress;
 };

@@ -142,6 +142,17 @@ QString retryingIn(const ApiError &why, qint64 delayMs, const QDateTime &now)
         .arg(why.message(), QLocale().toString(double(delayMs) / 1000.0, 'f', 1), clockTime(now.addMSecs(delayMs)));
 }
 
+QString rateLimitWait(const QDateTime &until, bool keepingReserve, int reserve)
+{
+    if (!keepingReserve)
+        return tr("Waiting until %1 for GetBill's rate limit: it is used up for now.").arg(clockTime(until));
+    if (reserve == 1)
+        return tr("Waiting until %1 for GetBill's rate limit: 1 request kept for your other work.")
+            .arg(clockTime(until));
+    return tr("Waiting until %1 for GetBill's rate limit: %2 requests kept for your other work.")
+        .arg(clockTime(until), QLocale().toString(reserve));
+}
+
 QString reportIdCount(int count)
 {
     return tr("%n report id(s)", nullptr, count);

@@ -44,6 +44,9 @@ QString waitingUntil(const QDateTime &retryAt, const ApiError &why);
 /// "<why> Trying again in 2 s (at 14:05).": the same wait as a sentence for the command line's standard error
 /// and the window's status bar.
 QString retryingIn(const ApiError &why, qint64 delayMs, const QDateTime &now = QDateTime::currentDateTime());
+/// "Waiting until 14:05 for GetBill's rate limit: 50 requests kept for your other work." when requests wait to keep
+/// the reserve, or "Waiting until 14:05 for GetBill's rate limit: it is used up for now." after a 429.
+QString rateLimitWait(const QDateTime &until, bool keepingReserve, int reserve);
 /// "1 report id", "3 report ids".
 QString reportIdCount(int count);
 

@@ -48,6 +48,48 @@ private slots:
         QVERIFY(o->demo); // global options are accepted after the command word too
     }
 
+    void syncOptions()
+    {
+        const auto o = parse(
+            {QStringLiteral("sync"), QStringLiteral("--output-dir"), QStringLiteral("/srv/r"), QStringLiteral("--type"),
+             QStringLiteral("financial"), QStringLiteral("--type=aging"), QStringLiteral("--type"),
+             QStringLiteral("financial"), QStringLiteral("--since=2024-02-29"), QStringLiteral("--template"),
+             QStringLiteral("{type}/{filename}"), QStringLiteral("--dry-run"), QStringLiteral("--wait-pending"),
+             QStringLiteral("--refetch-missing"), QStringLiteral("--reserve=0"), QStringLiteral("--jobs=2")});
+        QVERIFY(o);
+        QCOMPARE(o->command, CliOptions::Command::Sync);
+        QCOMPARE(o->outputDir, QStringLiteral("/srv/r"));
+        QCOMPARE(o->types, (QStringList{QStringLiteral("financial"), QStringLiteral("aging")}));
+        QCOMPARE(o->since, QDate(2024, 2, 29));
+        QCOMPARE(o->placement.text(), QStringLiteral("{type}/{filename}"));
+        QVERIFY(o->dryRun);
+        QVERIFY(o->refetchMissing);
+        QCOMPARE(o->waitPendingMs, CliOptions::defaultWaitPendingMs);
+        QCOMPARE(o->reserve, 0);
+        QCOMPARE(o->jobs, 2);
+
+        const auto defaults = parse({QStringLiteral("sync"), QStringLiteral("--output-dir=x")});
+        QVERIFY(defaults);
+        QCOMPARE(defaults->placement.text(), QStringLiteral("{filename}"));
+        QCOMPARE(defaults->waitPendingMs, 0);
+        QCOMPARE(defaults->reserve, 50);
+        QVERIFY(defaults->types.isEmpty());
+        QVERIFY(!defaults->since.isValid());
+    }
+
+    void durations()
+    {
+        QCOMPARE(CliOptions::parseDuration(QStringLiteral("90s")), std::optional<qint64>(90'000));
+        QCOMPARE(CliOptions::parseDuration(QStringLiteral("15m")), std::optional<qint64>(900'000));
+        QCOMPARE(CliOptions::parseDuration(QStringLiteral("2h")), std::optional<qint64>(7'200'000));
+        for (const char *bad : {"", "15", "m", "1.5h", "-1m", "15 m", "15M", "1d", "12345678s"})
+            QVERIFY2(!CliOptions::parseDuration(QString::fromLatin1(bad)), bad);
+        const auto o =
+            parse({QStringLiteral("sync"), QStringLiteral("--output-dir=x"), QStringLiteral("--wait-pending=90s")});
+        QVERIFY(o);
+        QCOMPARE(o->waitPendingMs, 90'000);
+    }
+
     void doubleDashEndsOptions()
     {
         const auto o = parse({QStringLiteral("show"), QStringLiteral("--"), QStringLiteral("--json")});

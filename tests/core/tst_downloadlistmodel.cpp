@@ -195,18 +195,22 @@ void TestDownloadListModel::removeForgetsButKeepsTheFile()
     QVERIFY(!h.model.remove(0)); // running: not removed
     QVERIFY(h.waitIdle());
     QCOMPARE(h.model.rowCount(), 2);
-    // This session's row: gone from the list and the history, not from the disk; its record does not pop up.
+    // This session's row: gone from the list, not from the disk; its record does not pop up in its place, and stays
+    // for sync ("already fetched") and the report rows ("saved").
     QVERIFY(h.model.remove(0));
     QCOMPARE(ids(h.model), QStringList{QStringLiteral("report_old")});
     QVERIFY(QFile::exists(h.path(QStringLiteral("report_r.csv"))));
-    QVERIFY(!h.history.contains(QStringLiteral("report_r")));
+    QVERIFY(h.history.savedCopy(QStringLiteral("report_r")));
     // A history row.
     QVERIFY(h.model.remove(0));
     QCOMPARE(h.model.rowCount(), 0);
     QVERIFY(QFile::exists(h.path(QStringLiteral("old.csv"))));
+    // The next start shows none of them; the records are still there.
     DownloadHistory reread(h.history.filePath());
     QVERIFY(reread.load());
-    QCOMPARE(reread.records().size(), 0);
+    QCOMPARE(reread.records().size(), 2);
+    DownloadListModel next(&h.queue, &reread);
+    QCOMPARE(next.rowCount(), 0);
 }
 
 void TestDownloadListModel::movedOrDeletedFilesSaySo()
@@ -273,8 +277,9 @@ void TestDownloadListModel::clearHistoryKeepsFilesAndRunningRows()
     QSignalSpy removed(&h.model, &QAbstractItemModel::rowsRemoved);
     QVERIFY(h.model.clearHistory());
     QCOMPARE(ids(h.model), QStringList{QStringLiteral("report_run")});
-    QVERIFY(removed.size() <= 2); // runs of rows, not one signal per row
-    QCOMPARE(h.history.records().size(), 0);
+    QVERIFY(removed.size() <= 2);             // runs of rows, not one signal per row
+    QCOMPARE(h.history.records().size(), 31); // kept for sync, off the list
+    QVERIFY(h.history.recordIn(QStringLiteral("report_old7"), h.f.folder(), QString()));
     QVERIFY(QFile::exists(h.path(QStringLiteral("old7.csv"))));
     QVERIFY(QFile::exists(h.path(QStringLiteral("report_done.csv"))));
     h.queue.cancel(0);

@@ -59,6 +59,11 @@ J *ApiClient::track(J *job)
     return job;
 }
 
+QString ApiClient::accountKey() const
+{
+    return m_accountKey.isEmpty() ? m_baseUrl.toString() : m_accountKey;
+}
+
 QUrl ApiClient::endpoint(const QString &path, const QUrlQuery &query) const
 {
     QUrl url = m_baseUrl;
@@ -72,6 +77,7 @@ HttpJob *ApiClient::get(const QString &path, const QUrlQuery &query)
 {
     auto *job = new HttpJob(m_network, m_options, HttpPurpose::Api, endpoint(path, query));
     job->setBearer(m_tokens);
+    job->setGate(m_gate);
     connect(job, &HttpJob::rateLimitSeen, this, &ApiClient::noteRateLimit);
     return track(job);
 }

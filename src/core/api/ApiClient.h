@@ -2,6 +2,7 @@
 
 #include "api/NetworkOptions.h"
 #include "api/RateLimit.h"
+#include "api/RequestGate.h"
 
 #include <QList>
 #include <QPointer>
@@ -14,6 +15,7 @@ namespace getbill {
 
 class HttpJob;
 class Job;
+class RequestGate;
 class TokenProvider;
 class ReportListJob;
 class ReportJob;
@@ -46,6 +48,14 @@ public:
     void setTokens(TokenProvider *tokens);
     /// From the last API answer that carried the headers.
     RateLimit rateLimit() const { return m_rateLimit; }
+    /// Every API request made from now on waits for `gate` (the rate-limit reserve of unattended work); null = none.
+    /// Not owned. Calls already made keep the gate they had.
+    void setRequestGate(RequestGate *gate) { m_gate = gate; }
+    RequestGate *requestGate() const { return m_gate; }
+    /// Whose reports these are, for the download history (DownloadRecord::apiUrl): the base URL, or what
+    /// setAccountKey() said (the demo, whose address changes from run to run, is "demo").
+    QString accountKey() const;
+    void setAccountKey(const QString &key) { m_accountKey = key; }
 
     /// Every page of GET /reports (100 a page), optionally filtered by type.
     ReportListJob *listReports(const QString &type = {});
@@ -76,6 +86,8 @@ private:
     QUrl m_baseUrl = defaultBaseUrl();
     NetworkOptions m_options;
     RateLimit m_rateLimit;
+    QPointer<RequestGate> m_gate;
+    QString m_accountKey;
     QList<QPointer<Job>> m_calls;
 };
 

@@ -23,4 +23,32 @@ qint64 RateBudget::holdMs(const RateLimit &limit, qint64 lastStartMs, qint64 now
     return std::max<qint64>(0, spacing - (nowMs - lastStartMs));
 }
 
+qint64 RateBudget::freshUntilMs(const RateLimit &limit, qint64 seenAtMs)
+{
+    if (limit.resetEpoch >= 0)
+        return limit.resetEpoch * 1000;
+    return seenAtMs + (limit.windowSeconds > 0 ? qint64(limit.windowSeconds) * 1000 : defaultFreshMs);
+}
+
+qint64 RateBudget::reserveHoldMs(const RateLimit &limit, qint64 seenAtMs, int inFlight, qint64 nowMs) const
+{
+    const bool known = limit.remaining >= 0 && seenAtMs >= 0 && nowMs < freshUntilMs(limit, seenAtMs);
+    if (!known)
+        return inFlight > 0 ? untilAnswer : 0;
+    if (qint64(limit.remaining) - inFlight > m_reserve)
+        return 0;
+    return std::max<qint64>(1, freshUntilMs(limit, seenAtMs) - nowMs);
+}
+
+RateLimit RateBudget::newer(const RateLimit &known, const RateLimit &seen)
+{
+    if (seen.remaining < 0)
+        return known;
+    if (known.remaining < 0 || seen.resetEpoch > known.resetEpoch)
+        return seen;
+    if (seen.resetEpoch == known.resetEpoch && seen.remaining < known.remaining)
+        return seen;
+    return known;
+}
+
 } // namespace getbill

@@ -73,6 +73,8 @@ QList<DownloadListModel::Row> DownloadListModel::buildRows() const
             if (shownPaths.contains(path))
                 continue; // this session's row of the file, or a newer record of it
             shownPaths.insert(path);
+            if (it->unlisted)
+                continue; // removed from the list: older records of the file stay hidden too
             Row row;
             row.key = QLatin1Char('h') + path;
             row.record = *it;
@@ -267,7 +269,7 @@ bool DownloadListModel::remove(int row, QString *error)
         return false;
     const Row r = m_rows.at(row);
     // The history first: were the queue's row to go first, the file's record would show up in its place.
-    if (state(r) == State::Done && m_history && !m_history->remove(filePath(row), {}, error))
+    if (state(r) == State::Done && m_history && !m_history->unlist(filePath(row), error))
         return false;
     if (r.queueRow >= 0)
         m_queue->remove(r.queueRow);
@@ -276,7 +278,7 @@ bool DownloadListModel::remove(int row, QString *error)
 
 bool DownloadListModel::clearHistory(QString *error)
 {
-    const bool saved = !m_history || m_history->clear(error);
+    const bool saved = !m_history || m_history->unlistAll(error);
     if (m_queue)
         m_queue->clearFinished();
     return saved;

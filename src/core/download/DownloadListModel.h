@@ -38,7 +38,7 @@ public:
         Open = 0x8,
         ShowInFolder = 0x10,
         CopyPath = 0x20,
-        Remove = 0x40,        ///< from the list and the history; the file stays
+        Remove = 0x40,        ///< from the list; the file and what sync knows stay
         DownloadAgain = 0x80, ///< the saved file is gone
     };
     Q_DECLARE_FLAGS(Actions, Action)
@@ -57,10 +57,12 @@ public:
     int rowOfQueueRow(int queueRow) const;
     QString filePath(int row) const;
     QString reportId(int row) const;
-    /// Removes a finished row from the list and its records from the history (never the file). False with `error`
-    /// when the history cannot be written; a running row is not removed.
+    /// Removes a finished row from the list; its history records are marked unlisted, not deleted (sync and the
+    /// report rows still read them) and the file stays. False with `error` when the history cannot be written; a
+    /// running row is not removed.
     bool remove(int row, QString *error = nullptr);
-    /// Forgets every finished download, of this session and before; running ones stay, no file is touched.
+    /// Empties the list of every finished download, of this session and before (records unlisted, as remove());
+    /// running ones stay, no file is touched.
     bool clearHistory(QString *error = nullptr);
     /// Looks at the saved files again (the window calls this when it is activated).
     void refreshFiles();

@@ -96,8 +96,9 @@ bool ReportDownloadJob::resolveTarget(QString *path, ApiError *error) const
                               .arg(QDir::toNativeSeparators(folder)));
         return false;
     }
-    QString name = m_ticket ? SafeFileName::sanitize(m_ticket->filename, m_reportId, m_ticket->mimeType)
-                            : SafeFileName::sanitize(m_local->filename, m_reportId, m_local->mimeType);
+    QString name = !m_target.name.isEmpty() ? m_target.name
+                   : m_ticket               ? SafeFileName::sanitize(m_ticket->filename, m_reportId, m_ticket->mimeType)
+                                            : SafeFileName::sanitize(m_local->filename, m_reportId, m_local->mimeType);
     if (m_target.mode == DownloadTarget::Mode::UniqueFolder)
         name = SafeFileName::uniqueName(folder, name);
     *path = QDir(folder).filePath(name);
@@ -184,6 +185,7 @@ void ReportDownloadJob::succeed(qint64 size, const QString &sha256)
     m_record.size = size;
     m_record.sha256 = sha256;
     m_record.finishedAt = QDateTime::currentDateTimeUtc();
+    m_record.apiUrl = m_api ? m_api->accountKey() : QString();
     setState(State::Done);
     emitSuccess();
 }

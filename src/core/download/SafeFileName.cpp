@@ -220,15 +220,56 @@ QString sanitize(const QString &serverName, const QString &reportId, const QStri
     return bound(clean);
 }
 
+QString component(const QString &text)
+{
+    QString name = text.normalized(QString::NormalizationForm_KC);
+    name.replace(QLatin1Char('/'), QLatin1Char('_'));
+    name.replace(QLatin1Char('\\'), QLatin1Char('_'));
+    QString clean = dropCharacters(name);
+    for (int round = 0; round < 8; ++round) {
+        const QString next = dropCharacters(clean.normalized(QString::NormalizationForm_KC));
+        if (next == clean)
+            break;
+        clean = next;
+    }
+    clean = trimEnds(clean.simplified());
+    if (clean.isEmpty())
+        return QStringLiteral("_");
+    if (isWindowsReserved(clean))
+        clean.prepend(QLatin1Char('_'));
+    clean = bound(clean);
+    return clean.isEmpty() ? QStringLiteral("_") : clean;
+}
+
+bool isSafeComponent(const QString &name)
+{
+    if (name.isEmpty() || name == QLatin1String(".") || name == QLatin1String("..") ||
+        name.toUtf8().size() > maxBytes || name != name.normalized(QString::NormalizationForm_KC))
+        return false;
+    if (name.front() == QLatin1Char('.') || name.back() == QLatin1Char('.') || name.back().isSpace() ||
+        name.front().isSpace())
+        return false;
+    const QList<uint> codePoints = name.toUcs4();
+    for (const uint c : codePoints)
+        if (isDropped(char32_t(c)))
+            return false;
+    return !isWindowsReserved(name);
+}
+
 QString uniqueName(const QString &folder, const QString &name)
 {
+    return uniqueName(folder, name, {});
+}
+
+QString uniqueName(const QString &folder, const QString &name, const std::function<bool(const QString &)> &alsoTaken)
+{
     const QDir dir(folder);
-    const auto taken = [&dir](const QString &candidate) {
+    const auto taken = [&dir, &alsoTaken](const QString &candidate) {
         const QString path = QDir::cleanPath(dir.filePath(candidate));
         const QFileInfo file(path);
         const QFileInfo part(path + QLatin1String(".part"));
         return file.exists() || file.isSymLink() || part.exists() || part.isSymLink() ||
-               QFileInfo::exists(PartialDownload::lockPath(path));
+               QFileInfo::exists(PartialDownload::lockPath(path)) || (alsoTaken && alsoTaken(candidate));
     };
     if (!taken(name))
         return name;

@@ -2,6 +2,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <functional>
 
 namespace getbill::SafeFileName {
 
@@ -24,6 +25,17 @@ constexpr int maxBytes = 200;
 /// - falls back to "<id>.<extension>" when nothing is left; sanitising the result again gives it back unchanged.
 QString sanitize(const QString &serverName, const QString &reportId, const QString &mimeType);
 
+/// Turns any text (a report's title or type, a date, a sync template's literal text) into one safe path component
+/// (a folder's name, or part of a file name), with the character rules of sanitize(): separators ('/', '\\') become
+/// '_' instead of cutting the text (a title can never add a folder), no "." or "..", no leading dots, no trailing
+/// dots or spaces, no Windows reserved device name (prefixed with "_"), at most maxBytes UTF-8 bytes, and "_" when
+/// nothing is left. No extension rule (sanitize() has it). Sanitising the result again gives it back unchanged.
+QString component(const QString &text);
+/// The checks every component that the application creates passes, one by one (what component() and sanitize()
+/// guarantee): not empty, not "." or "..", no leading dot, no trailing dot or space, no separator, no character
+/// sanitize() drops, NFKC, no reserved device name, at most maxBytes UTF-8 bytes.
+bool isSafeComponent(const QString &name);
+
 /// "pdf", "xlsx", "xls", "csv", "txt" or "zip" for the MIME types of those files; empty for any other type.
 QString knownExtensionForMimeType(const QString &mimeType);
 /// As knownExtensionForMimeType(), with "bin" for any other type.
@@ -35,6 +47,8 @@ const QStringList &allowedExtensions();
 /// symlink, even a dangling one) of that name exists, when "<name>.part" does, or when the application holds the
 /// download lock of that path (PartialDownload::lockPath): another download is on its way there.
 QString uniqueName(const QString &folder, const QString &name);
+/// The same, with names `alsoTaken` says are taken too (names a dry run has already planned).
+QString uniqueName(const QString &folder, const QString &name, const std::function<bool(const QString &)> &alsoTaken);
 
 /// Marks a saved file as downloaded from the Internet, as browsers do, so that Windows' SmartScreen and Office's
 /// Protected View treat it as such: the "Zone.Identifier" alternate data stream with ZoneId=3. Windows only; a no-op

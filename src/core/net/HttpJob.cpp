@@ -1,6 +1,7 @@
 #include "net/HttpJob.h"
 
 #include "Format.h"
+#include "api/RequestGate.h"
 #include "api/UrlPolicy.h"
 #include "auth/TokenProvider.h"
 #include "net/HttpErrors.h"
@@ -32,6 +33,11 @@ void HttpJob::setBearer(TokenProvider *tokens)
     m_bearer = true;
     // The session, not the account: when the account switches, this provider goes away and so does our token.
     m_tokens = tokens ? tokens->session() : nullptr;
+}
+
+void HttpJob::setGate(RequestGate *gate)
+{
+    m_gate = gate;
 }
 
 void HttpJob::setPost(const QByteArray &contentType, const QByteArray &body)
@@ -76,12 +82,28 @@ void HttpJob::run()
 
 void HttpJob::attempt()
 {
+    if (m_gate && !m_gateHeld) {
+        // Counted by the gate from its go until releaseGate(): the answer's headers tell it what is left.
+        m_gate->acquire(this, [this](const ApiError &refused) {
+            if (refused.isError()) {
+                emitFailure(refused);
+                return;
+            }
+            m_gateHeld = true;
+            if (isFinished())
+                releaseGate();
+            else
+                attempt();
+        });
+        return;
+    }
     ++m_attempt;
     if (!m_bearer) {
         send({});
         return;
     }
     if (!m_tokens) {
+        releaseGate();
         emitFailure(
             ApiError(ApiError::Kind::NotAuthenticated,
                      tr("The account changed or was signed out; the request to %1 was not sent.").arg(m_url.host())));
@@ -90,10 +112,12 @@ void HttpJob::attempt()
     m_tokens->requestToken(this, [this](const QString &token, const ApiError &error) {
         if (isFinished())
             return;
-        if (error.isError())
+        if (error.isError()) {
+            releaseGate();
             emitFailure(error);
-        else
+        } else {
             send(token);
+        }
     });
 }
 
@@ -225,6 +249,7 @@ void HttpJob::onFinished()
         if (m_rateLimit.isKnown())
             emit rateLimitSeen(m_rateLimit);
     }
+    releaseGate(m_rateLimit);
 
     ApiError error;
     if (m_tooLarge) {
@@ -281,6 +306,15 @@ bool HttpJob::followRedirect()
 
 void HttpJob::retryOrFail(const ApiError &error)
 {
+    // Behind a gate, a 429 is a wait for the window, however long, and not a failure: the gate holds every request
+    // until then and says so once (no `retrying` per request).
+    if (m_gate && error.httpStatus() == 429 && m_rateLimitedWaits < RequestGate::maxRateLimitedWaits) {
+        ++m_rateLimitedWaits;
+        --m_attempt;
+        m_gate->rateLimited(error.rateLimit().isKnown() ? error.rateLimit() : m_rateLimit, error.retryAfterSeconds());
+        attempt();
+        return;
+    }
     if (m_retry) {
         if (const auto delay = m_options.retry.delayAfter(error, m_attempt)) {
             emit retrying(error, int(delay->count()));
@@ -306,8 +340,18 @@ void HttpJob::abortWork()
     dropReply();
 }
 
+void HttpJob::releaseGate(const RateLimit &seen)
+{
+    if (!m_gateHeld)
+        return;
+    m_gateHeld = false;
+    if (m_gate)
+        m_gate->release(seen);
+}
+
 void HttpJob::dropReply()
 {
+    releaseGate();
     if (!m_reply)
         return;
     m_reply->disconnect(this);

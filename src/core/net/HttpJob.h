@@ -15,6 +15,7 @@ class QNetworkReply;
 
 namespace getbill {
 
+class RequestGate;
 class TokenProvider;
 
 /// Takes a file body as it arrives (HttpPurpose::File). The job reads from the network only while the sink has
@@ -51,6 +52,9 @@ public:
     /// Sends a POST with this body instead of a GET.
     void setPost(const QByteArray &contentType, const QByteArray &body);
     void setRawHeader(const QByteArray &name, const QByteArray &value);
+    /// Api: each attempt waits for the gate's go (the rate-limit reserve of unattended work), and a 429 waits for the
+    /// window to free up (RequestGate::rateLimited) instead of failing. Not owned; null = no gate.
+    void setGate(RequestGate *gate);
     /// Api and Token retry transient failures by default; File never does.
     void setRetryEnabled(bool on) { m_retry = on; }
     /// Cap of a body kept in memory (Api, Token and error answers): default NetworkOptions::maxJsonBytes.
@@ -103,6 +107,7 @@ private:
     void pump();
     bool followRedirect();
     void retryOrFail(const ApiError &error);
+    void releaseGate(const RateLimit &seen = {});
     void dropReply();
     ApiError httpError() const;
     ApiError transportError(int networkError) const;
@@ -115,6 +120,9 @@ private:
     QUrl m_url;
     QUrl m_origin;
     QPointer<TokenProvider> m_tokens;
+    QPointer<RequestGate> m_gate;
+    bool m_gateHeld = false; ///< the gate counts this attempt as on its way
+    int m_rateLimitedWaits = 0;
     bool m_bearer = false;
     QString m_token;
     QByteArray m_method = "GET";
