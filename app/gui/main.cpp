@@ -31,6 +31,10 @@ int main(int argc, char *argv[])
     parts.demo = &demo;
     parts.instance = &instance;
     getbill::gui::Application application(options, parts);
+    // The Application decides when it is done: closing the window may ask first, or keep downloading.
+    QApplication::setQuitOnLastWindowClosed(false);
+    QObject::connect(&application, &getbill::gui::Application::finished, &app, &QCoreApplication::quit,
+                     Qt::QueuedConnection);
     if (!application.start())
         return 2;
     return QApplication::exec();

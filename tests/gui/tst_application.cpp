@@ -7,6 +7,7 @@
 #include "GuiHarness.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
+#include "QuitQuestion.h"
 #include "ReportDetailPanel.h"
 #include "ReportPreviewPane.h"
 #include "ReportTableModel.h"
@@ -137,6 +138,10 @@ private slots:
     void linksOpenedBeforeTheWindowAreKept();
     void environmentTokenIsNotInherited();
     void refusedApiAddressEndsTheStart();
+    void quitWithNothingRunningEndsAtOnce();
+    void quitAndResumeLater();
+    void keepDownloadingInTheBackground();
+    void changingOnesMindKeepsEverything();
     void previewsAreKeptPrivatelyAndGoWhenSigningOut();
     void previewsGoWhenGetBillSignsTheAccountOut();
     void previewsGoWhenAnotherAccountSignsIn();
@@ -324,6 +329,146 @@ void TestApplication::leftoversResumeOnceSignedIn()
     QTRY_COMPARE_WITH_TIMEOUT(app->downloads()->queue()->state(0), ReportDownloadJob::State::Done, 15'000);
     QCOMPARE(readFile(target), api.server().contentOf(r.id));
     QCOMPARE(api.downloadRequests().first().headers.value("range"), QByteArray("bytes=100000-"));
+}
+
+namespace {
+/// An application signed in to `api` with one download under way that stalls after 200 KB (it never ends by itself).
+struct Running
+{
+    Rig rig;
+    TestFixture api;
+    std::unique_ptr<Application> app;
+    QString id = u"report_quitting"_s;
+    QString target;
+
+    bool start(bool second = false)
+    {
+        const sandbox::SandboxReport r = TestFixture::csvReport(id, 2'000'000);
+        api.server().addReport(r);
+        sandbox::Fault stall;
+        stall.host = sandbox::Fault::Host::Download;
+        stall.stallAfterBytes = 200'000;
+        api.server().addFault(stall);
+        saveCredential(rig.memory, api.server().apiUrl(), Credential::token(sandbox::SandboxServer::demoToken()));
+        app = rig.make({api.server().apiUrl().toString(), false, {}});
+        if (!app->start() || !waitForList(*app))
+            return false;
+        target = QDir(rig.dir.path()).filePath(u"month-end.csv"_s);
+        app->downloads()->download(QStringList{id}, DownloadTarget::file(target));
+        if (second) {
+            api.server().addReport(TestFixture::csvReport(u"report_second"_s, 2'000'000));
+            api.server().addFault(stall);
+            app->downloads()->download(QStringList{u"report_second"_s}, DownloadTarget::folder(rig.dir.path()));
+        }
+        DownloadQueue *queue = app->downloads()->queue();
+        const int expected = second ? 2 : 1;
+        return QTest::qWaitFor(
+            [&] {
+                if (queue->rowCount() < expected)
+                    return false;
+                for (int row = 0; row < expected; ++row) {
+                    if (!queue->job(row) || queue->job(row)->bytesReceived() < 200'000)
+                        return false;
+                }
+                return true;
+            },
+            10'000);
+    }
+    QuitQuestion *question() const { return app->window()->findChild<QuitQuestion *>(u"quitQuestion"_s); }
+    void answer(const QString &button) const { question()->findChild<QPushButton *>(button)->click(); }
+};
+} // namespace
+
+void TestApplication::quitWithNothingRunningEndsAtOnce()
+{
+    Rig rig;
+    auto app = rig.make({{}, true, {}});
+    QVERIFY(app->start());
+    QSignalSpy finished(app.get(), &Application::finished);
+    app->window()->findChild<QAction *>(u"actionQuit"_s)->trigger();
+    QCOMPARE(finished.size(), 1);
+    QVERIFY(!app->window()->isVisible());
+    QVERIFY(!app->window()->findChild<QuitQuestion *>());
+}
+
+void TestApplication::quitAndResumeLater()
+{
+    Running r;
+    QVERIFY(r.start(true));
+    QSignalSpy finished(r.app.get(), &Application::finished);
+    // Ctrl+Q with downloads running asks first; nothing stops meanwhile.
+    QVERIFY(QTest::qWaitForWindowExposed(r.app->window()));
+    r.app->window()->findChild<QAction *>(u"actionQuit"_s)->trigger();
+    QTRY_VERIFY(r.question() && r.question()->isVisible());
+    QCOMPARE(r.question()->text(), u"2 downloads are running."_s);
+    QCOMPARE(finished.size(), 0);
+    QVERIFY(!DownloadItem::isFinal(r.app->downloads()->queue()->state(0)));
+    r.answer(u"quitResumeLater"_s);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(r.app->downloads()->queue()->state(0), ReportDownloadJob::State::Interrupted);
+    // Nothing at the final name; the bytes wait for the next start.
+    QVERIFY(!QFile::exists(r.target));
+    QVERIFY(QFileInfo(PartialDownload::defaultPartPath(r.target)).size() >= 200'000);
+    r.app.reset();
+
+    // The next start continues both where they stopped.
+    r.api.server().clearFaults();
+    const qsizetype before = r.api.downloadRequests().size();
+    auto next = r.rig.make({r.api.server().apiUrl().toString(), false, {}});
+    QVERIFY(next->start());
+    DownloadQueue *queue = next->downloads()->queue();
+    QTRY_COMPARE_WITH_TIMEOUT(queue->rowCount(), 2, 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(queue->isIdle(), 20'000);
+    QCOMPARE(queue->state(0), ReportDownloadJob::State::Done);
+    QCOMPARE(queue->state(1), ReportDownloadJob::State::Done);
+    QCOMPARE(readFile(r.target), r.api.server().contentOf(r.id));
+    QByteArrayList ranges;
+    for (qsizetype i = before; i < r.api.downloadRequests().size(); ++i)
+        ranges << r.api.downloadRequests().at(i).headers.value("range");
+    QVERIFY2(ranges.size() == 2 && ranges.at(0).startsWith("bytes=") && ranges.at(1).startsWith("bytes="),
+             ranges.join(' ').constData());
+}
+
+void TestApplication::keepDownloadingInTheBackground()
+{
+    Running r;
+    QVERIFY(r.start());
+    QSignalSpy finished(r.app.get(), &Application::finished);
+    QVERIFY(QTest::qWaitForWindowExposed(r.app->window()));
+    // Closing the window asks the same.
+    r.app->window()->close();
+    QVERIFY(r.app->window()->isVisible());
+    QTRY_VERIFY(r.question() && r.question()->isVisible());
+    QCOMPARE(r.question()->text(), u"A download is running."_s);
+    r.answer(u"quitKeepRunning"_s);
+    QTRY_VERIFY(!r.app->window()->isVisible());
+    QCOMPARE(finished.size(), 0);
+    QVERIFY(!DownloadItem::isFinal(r.app->downloads()->queue()->state(0)));
+    // The application ends with its last download.
+    r.app->downloads()->queue()->cancel(0);
+    QTRY_COMPARE(finished.size(), 1);
+}
+
+void TestApplication::changingOnesMindKeepsEverything()
+{
+    Running r;
+    QVERIFY(r.start());
+    QSignalSpy finished(r.app.get(), &Application::finished);
+    QVERIFY(QTest::qWaitForWindowExposed(r.app->window()));
+    r.app->window()->close();
+    QTRY_VERIFY(r.question() && r.question()->isVisible());
+    // Escape is Cancel.
+    QTest::keyClick(r.question(), Qt::Key_Escape);
+    QTRY_VERIFY(!r.question());
+    QCOMPARE(finished.size(), 0);
+    QVERIFY(r.app->window()->isVisible());
+    QCOMPARE(r.app->downloads()->queue()->state(0), ReportDownloadJob::State::Downloading);
+    // And it asks again next time.
+    r.app->quit();
+    QTRY_VERIFY(r.question() && r.question()->isVisible());
+    r.answer(u"quitCancel"_s);
+    QCOMPARE(finished.size(), 0);
+    r.app->downloads()->queue()->cancel(0);
 }
 
 void TestApplication::environmentTokenIsNotInherited()

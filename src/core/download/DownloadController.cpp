@@ -230,6 +230,18 @@ QList<int> DownloadController::recoverLeftovers(const QString &folder)
     return rows;
 }
 
+void DownloadController::retryElsewhere(int queueRow)
+{
+    if (!m_location || queueRow < 0 || queueRow >= m_queue->rowCount())
+        return;
+    // The row may move while the dialog is open (another one removed): it is found again by its serial.
+    const quint64 serial = m_queue->index(queueRow).data(DownloadQueue::SerialRole).toULongLong();
+    m_location->chooseFolder(1, this, [this, serial](const QString &folder) {
+        if (!folder.isEmpty())
+            m_queue->retry(m_queue->rowOfSerial(serial), DownloadTarget::uniqueInFolder(folder));
+    });
+}
+
 void DownloadController::cancelAll()
 {
     ++m_generation;

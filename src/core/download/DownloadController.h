@@ -60,6 +60,9 @@ public:
     /// a ".part" in a folder that the application has no record of is not ours. `folder` limits it to targets in
     /// one folder. Returns the queue rows added.
     QList<int> recoverLeftovers(const QString &folder = {});
+    /// "Choose another folder" for a queue row that failed (or was cancelled): asks the SaveLocation for a folder
+    /// and retries the row there, under a name not taken yet. A cancelled dialog changes nothing.
+    void retryElsewhere(int queueRow);
     /// Cancels everything: lookups under way and every queued or running item.
     void cancelAll();
     /// Lookups or dialogs still pending (their ids are not in the queue yet).

@@ -211,6 +211,9 @@ bool DownloadListModel::isMissing(const Row &row) const
 
 void DownloadListModel::refreshFiles()
 {
+    // Records other writers (the CLI, a sync) added meanwhile come in first.
+    if (m_history)
+        m_history->reloadIfChanged();
     for (int i = 0; i < m_rows.size(); ++i) {
         const Row &row = m_rows.at(i);
         const auto it = m_missing.find(row.key);

@@ -64,7 +64,8 @@ public:
     /// Empties the list of every finished download, of this session and before (records unlisted, as remove());
     /// running ones stay, no file is touched.
     bool clearHistory(QString *error = nullptr);
-    /// Looks at the saved files again (the window calls this when it is activated).
+    /// Looks at the saved files again, and at the history file for records of other writers (the window calls this
+    /// when it is activated).
     void refreshFiles();
 
     int rowCount(const QModelIndex &parent = {}) const override;

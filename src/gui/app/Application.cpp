@@ -6,6 +6,7 @@
 #include "MainWindow.h"
 #include "MessageBar.h"
 #include "ProxyDialog.h"
+#include "QuitQuestion.h"
 #include "ReportLink.h"
 #include "SaveLocationChooser.h"
 #include "Settings.h"
@@ -25,6 +26,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFileOpenEvent>
+#include <QGuiApplication>
 #include <QNetworkAccessManager>
 #include <QSettings>
 #include <QTimer>
@@ -145,6 +147,14 @@ bool Application::start()
     connect(m_window.get(), &MainWindow::demoRequested, this, &Application::startDemo);
     connect(m_window.get(), &MainWindow::signInRequested, this, &Application::signIn);
     connect(m_window.get(), &MainWindow::settingsChanged, this, &Application::onSettingsChanged);
+    connect(m_window.get(), &MainWindow::quitRequested, this, &Application::quit);
+    m_window->setCloseGuard([this] { return onWindowClose(); });
+    connect(m_window.get(), &MainWindow::closed, this, &Application::finish);
+    // Logging out with downloads running: what arrived is kept for the next start, as "resume later" does.
+    connect(qApp, &QGuiApplication::commitDataRequest, this, [this] {
+        if (isBusy())
+            m_downloads->queue()->suspendAll();
+    });
     // GetBill stopped accepting the account (revoked client, expired token): say so and offer to sign in again.
     connect(m_account.get(), &Account::signedOut, this, [this](const ApiError &reason) {
         m_previews->clear();
@@ -292,6 +302,67 @@ void Application::onSettingsChanged()
     }
     if (!m_window->isShowingWelcome())
         m_window->refresh();
+}
+
+bool Application::isBusy() const
+{
+    return !m_downloads->queue()->isIdle() || m_downloads->hasPendingRequests();
+}
+
+bool Application::onWindowClose()
+{
+    if (m_finishing || !isBusy())
+        return true;
+    askBeforeQuitting();
+    return false;
+}
+
+void Application::quit()
+{
+    if (!isBusy()) {
+        finish();
+        return;
+    }
+    askBeforeQuitting();
+}
+
+void Application::askBeforeQuitting()
+{
+    if (std::exchange(m_asking, true))
+        return;
+    // Shown over the window (brought back if it was hidden): the question is about what the user sees there.
+    m_window->showNormal();
+    m_window->raise();
+    int running = 0;
+    for (int row = 0; row < m_downloads->queue()->rowCount(); ++row)
+        running += DownloadItem::isFinal(m_downloads->queue()->state(row)) ? 0 : 1;
+    QuitQuestion::ask(m_window.get(), std::max(1, running), [this](QuitQuestion::Choice choice) {
+        m_asking = false;
+        switch (choice) {
+        case QuitQuestion::Choice::ResumeLater:
+            m_downloads->queue()->suspendAll();
+            m_downloads->cancelAll(); // lookups and dialogs not answered yet: nothing of theirs to keep
+            finish();
+            break;
+        case QuitQuestion::Choice::KeepRunning:
+            // The window goes; the application ends with the last download (or earlier, if a quit asks again).
+            m_window->hide();
+            connect(m_downloads->queue(), &DownloadQueue::idle, this, &Application::finish, Qt::UniqueConnection);
+            if (!isBusy())
+                finish();
+            break;
+        case QuitQuestion::Choice::StayOpen:
+            break;
+        }
+    });
+}
+
+void Application::finish()
+{
+    if (std::exchange(m_finishing, true))
+        return;
+    m_window->close();
+    emit finished();
 }
 
 void Application::handOver(const QStringList &arguments)

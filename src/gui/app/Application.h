@@ -85,10 +85,14 @@ public slots:
     void signIn();
     /// Ids and links a second launch handed over (or this launch's own arguments).
     void handOver(const QStringList &arguments);
+    /// File > Quit, the tray's Quit: at once when nothing runs, else the quit question first.
+    void quit();
 
 signals:
     /// The saved account was read at start (or found missing): the first screen is final.
     void accountLoaded();
+    /// The application is done (main() leaves its event loop): quit, or the last background download ended.
+    void finished();
 
 protected:
     /// macOS hands getbill:// links and files to a running application as QFileOpenEvent, possibly before the
@@ -102,6 +106,10 @@ private:
     void loadAccount();
     void recoverLeftovers();
     QString keychainProblem(const SecretJob &job) const;
+    bool isBusy() const;
+    bool onWindowClose();
+    void askBeforeQuitting();
+    void finish();
 
     Options m_options;
     Parts m_parts;
@@ -120,7 +128,9 @@ private:
     std::unique_ptr<DownloadController> m_downloads;
     std::unique_ptr<MainWindow> m_window;
     bool m_recovered = false;
-    QStringList m_opened; ///< links that arrived before the window
+    bool m_finishing = false; ///< the window may close now
+    bool m_asking = false;    ///< the quit question is open
+    QStringList m_opened;     ///< links that arrived before the window
 };
 
 } // namespace getbill::gui

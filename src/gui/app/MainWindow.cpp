@@ -11,8 +11,10 @@
 #include "ReportsView.h"
 #include "Settings.h"
 #include "SettingsDialog.h"
+#include "WindowPlacement.h"
 #include "api/ApiClient.h"
 #include "download/DownloadController.h"
+#include "download/DownloadListModel.h"
 #include "download/DownloadQueue.h"
 #include "ui_MainWindow.h"
 
@@ -20,6 +22,7 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QMenuBar>
@@ -52,7 +55,10 @@ MainWindow::MainWindow(ApiClient *api, DownloadController *downloads, Settings *
     m_reports = new ReportsView(api, downloads->queue(), m_ui->reportsPage);
     m_ui->reportsLayout->addWidget(m_reports);
 
-    m_downloads = new DownloadsPanel(downloads->queue(), launcher, this);
+    m_downloadList = new DownloadListModel(downloads->queue(), downloads->history(), this);
+    m_downloads = new DownloadsPanel(m_downloadList, downloads, launcher, this);
+    connect(m_downloads, &DownloadsPanel::message, this,
+            [this](const QString &text) { m_messages->showMessage(MessageBar::Level::Warning, text); });
     m_downloadsDock = new QDockWidget(tr("Downloads"), this);
     m_downloadsDock->setObjectName(QStringLiteral("downloadsDock"));
     m_downloadsDock->setAccessibleName(tr("Downloads"));
@@ -88,9 +94,16 @@ MainWindow::MainWindow(ApiClient *api, DownloadController *downloads, Settings *
     connect(m_ui->demoButton, &QPushButton::clicked, this, &MainWindow::demoRequested);
 
     connect(m_reports, &ReportsView::downloadRequested, this, &MainWindow::download);
-    connect(m_reports, &ReportsView::openRequested, this, [this](const QString &path) { m_launcher->open(path); });
-    connect(m_reports, &ReportsView::showInFolderRequested, this,
-            [this](const QString &path) { m_launcher->showInFolder(path); });
+    connect(m_reports, &ReportsView::openRequested, this, [this](const QString &path) {
+        if (!m_launcher->open(path))
+            m_messages->showMessage(MessageBar::Level::Warning,
+                                    tr("No application could open “%1”.").arg(QFileInfo(path).fileName()));
+    });
+    connect(m_reports, &ReportsView::showInFolderRequested, this, [this](const QString &path) {
+        if (!m_launcher->showInFolder(path))
+            m_messages->showMessage(MessageBar::Level::Warning,
+                                    tr("No file manager could show %1.").arg(QDir::toNativeSeparators(path)));
+    });
     connect(m_reports, &ReportsView::statusMessage, this, [this](const QString &text, int timeoutMs) {
         if (text.isEmpty())
             statusBar()->clearMessage();
@@ -132,7 +145,7 @@ void MainWindow::connectDownloads()
     connect(c, &DownloadController::queued, this, [this](const QStringList &ids) {
         m_reports->selectIds(ids);
         m_downloadsDock->show();
-        m_downloads->selectRow(m_controller->queue()->rowCount() - 1);
+        m_downloads->selectQueueRow(m_controller->queue()->rowCount() - 1);
     });
     connect(c->queue(), &DownloadQueue::itemFinished, this, &MainWindow::onDownloadFinished);
 }
@@ -161,7 +174,8 @@ void MainWindow::createActions()
                             {QKeySequence(Qt::CTRL | Qt::Key_Comma)}, [this] { openSettings(); });
     settings->setMenuRole(QAction::PreferencesRole);
     QAction *signIn = add(tr("Sign &in…"), QStringLiteral("actionSignIn"), {}, [this] { emit signInRequested(); });
-    QAction *quit = add(tr("&Quit"), QStringLiteral("actionQuit"), {QKeySequence::Quit}, [this] { close(); });
+    QAction *quit =
+        add(tr("&Quit"), QStringLiteral("actionQuit"), {QKeySequence::Quit}, [this] { emit quitRequested(); });
     QAction *find = add(tr("&Find"), QStringLiteral("actionFind"), {QKeySequence::Find}, [this] {
         if (!isShowingWelcome())
             m_reports->focusSearch();
@@ -193,15 +207,11 @@ void MainWindow::createActions()
 
 void MainWindow::restoreWindowState()
 {
-    const QByteArray geometry = m_settings->windowGeometry();
-    if (geometry.isEmpty() || !restoreGeometry(geometry))
-        resize(1320, 800);
+    WindowPlacement::restore(this, m_settings->windowGeometry());
     m_reports->restoreHeaderState(m_settings->tableHeaderState());
     const QByteArray state = m_settings->windowState();
     if (!state.isEmpty())
         restoreState(state);
-    // Restoring may bring the downloads dock back, but it has nothing to show before a download starts.
-    m_downloadsDock->setVisible(false);
 }
 
 void MainWindow::saveWindowState()
@@ -215,7 +225,13 @@ void MainWindow::saveWindowState()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveWindowState();
+    // Downloads may be running: the Application decides (hide to the tray, ask, or quit).
+    if (m_closeGuard && !m_closeGuard()) {
+        event->ignore();
+        return;
+    }
     QMainWindow::closeEvent(event);
+    emit closed();
 }
 
 void MainWindow::showWelcome()
@@ -252,6 +268,7 @@ void MainWindow::setDemoMode(bool demo)
 void MainWindow::setHistory(DownloadHistory *history)
 {
     m_reports->setHistory(history);
+    m_downloadList->setHistory(history);
 }
 
 void MainWindow::clearReports()
@@ -348,7 +365,6 @@ void MainWindow::download(const QStringList &ids, bool chooseLocation)
 void MainWindow::onDownloadFinished(int row)
 {
     const QModelIndex index = m_controller->queue()->index(row);
-    const QString id = index.data(DownloadQueue::ReportIdRole).toString();
     const QString title = index.data(DownloadQueue::TitleRole).toString();
     switch (index.data(DownloadQueue::StateRole).value<State>()) {
     case State::Done:
@@ -359,7 +375,10 @@ void MainWindow::onDownloadFinished(int row)
         break;
     case State::Failed:
         m_messages->showError(tr("“%1” was not saved: %2").arg(title, index.data(DownloadQueue::ErrorRole).toString()),
-                              [this, id] { download({id}, false); });
+                              [this, serial = index.data(DownloadQueue::SerialRole).toULongLong()] {
+                                  DownloadQueue *queue = m_controller->queue();
+                                  queue->retry(queue->rowOfSerial(serial));
+                              });
         break;
     case State::Cancelled:
         statusBar()->showMessage(tr("Download of “%1” cancelled; nothing was saved.").arg(title), 5000);

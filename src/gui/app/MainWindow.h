@@ -3,6 +3,7 @@
 #include "ReportsView.h"
 
 #include <QMainWindow>
+#include <functional>
 #include <memory>
 
 class QDockWidget;
@@ -19,6 +20,7 @@ class ApiClient;
 class ApiError;
 class DownloadController;
 class DownloadHistory;
+class DownloadListModel;
 class Settings;
 } // namespace getbill
 
@@ -59,6 +61,8 @@ public:
     bool isLoading() const { return m_reports->isLoading(); }
     /// Another account: the list is emptied and loads anew on showReports().
     void clearReports();
+    /// Asked when the window is closed: false keeps it (the guard hides it or asks first), true lets it close.
+    void setCloseGuard(std::function<bool()> guard) { m_closeGuard = std::move(guard); }
 
     ReportsView *reportsView() const { return m_reports; }
     QStringList selectedReportIds() const { return m_reports->selectedReportIds(); }
@@ -88,6 +92,10 @@ signals:
     void settingsChanged();
     /// A report list finished loading (successfully or not).
     void listLoaded(bool ok);
+    /// File > Quit (Ctrl+Q): the Application decides what happens to running downloads.
+    void quitRequested();
+    /// The window was closed and the close guard let it.
+    void closed();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -110,6 +118,7 @@ private:
     FileLauncher *m_launcher;
     DialogSaveLocation *m_saveLocation;
     ReportsView *m_reports;
+    DownloadListModel *m_downloadList;
     DownloadsPanel *m_downloads;
     QDockWidget *m_downloadsDock;
     MessageBar *m_messages;
@@ -118,6 +127,7 @@ private:
     QLabel *m_modeLabel;
     bool m_demo = false;
     QStringList m_idsWaitingForList;
+    std::function<bool()> m_closeGuard;
 };
 
 } // namespace getbill::gui

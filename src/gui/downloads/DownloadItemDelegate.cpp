@@ -3,6 +3,7 @@
 #include "Format.h"
 #include "PlainText.h"
 #include "ReportIcons.h"
+#include "download/DownloadListModel.h"
 #include "download/DownloadQueue.h"
 #include "download/ReportDownloadJob.h"
 
@@ -11,6 +12,7 @@
 #include <QDateTime>
 #include <QDir>
 #include <QHelpEvent>
+#include <QLocale>
 #include <QPainter>
 #include <QToolTip>
 
@@ -50,7 +52,7 @@ QString DownloadItemDelegate::stateText(const QModelIndex &index)
     case State::Waiting:
         return tr("Waiting to retry");
     case State::Done:
-        return tr("Saved");
+        return index.data(DownloadListModel::FileMissingRole).toBool() ? tr("File moved or deleted") : tr("Saved");
     case State::Failed:
         return tr("Failed");
     case State::Cancelled:
@@ -65,8 +67,14 @@ QString DownloadItemDelegate::detailText(const QModelIndex &index)
 {
     const State state = stateOf(index);
     switch (state) {
-    case State::Done:
-        return QDir::toNativeSeparators(index.data(DownloadQueue::TargetPathRole).toString());
+    case State::Done: {
+        const QString path = QDir::toNativeSeparators(index.data(DownloadQueue::TargetPathRole).toString());
+        const QDateTime at = index.data(DownloadQueue::FinishedAtRole).toDateTime();
+        // When it was saved, for the rows of earlier days; today's rows show the path alone.
+        if (!at.isValid() || at.toLocalTime().date() == QDate::currentDate())
+            return path;
+        return tr("%1 · %2").arg(QLocale().toString(at.toLocalTime(), QLocale::ShortFormat), path);
+    }
     case State::Failed:
         return index.data(DownloadQueue::ErrorRole).toString();
     case State::Cancelled:
@@ -142,7 +150,7 @@ void DownloadItemDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
     QColor statusColour = text;
     if (!selected && state == State::Failed)
         statusColour = QColor(0xb0, 0x2a, 0x1e);
-    else if (!selected && state == State::Done)
+    else if (!selected && state == State::Done && !index.data(DownloadListModel::FileMissingRole).toBool())
         statusColour = QColor(0x1e, 0x7b, 0x34);
     painter->setPen(statusColour);
     painter->drawText(QRect(box.right() - statusWidth, box.top(), statusWidth, line), Qt::AlignRight | Qt::AlignVCenter,
