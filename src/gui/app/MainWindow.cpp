@@ -150,61 +150,6 @@ void MainWindow::connectDownloads()
     connect(c->queue(), &DownloadQueue::itemFinished, this, &MainWindow::onDownloadFinished);
 }
 
-void MainWindow::createActions()
-{
-    auto add = [this](const QString &text, const QString &name, const QList<QKeySequence> &keys, auto slot) {
-        auto *action = new QAction(text, this);
-        action->setObjectName(name);
-        action->setShortcuts(keys);
-        // Window-wide shortcuts, but a focused line edit still gets its own Ctrl+V / Ctrl+F first.
-        action->setShortcutContext(Qt::WindowShortcut);
-        addAction(action);
-        connect(action, &QAction::triggered, this, slot);
-        return action;
-    };
-    // Fixed keys rather than QKeySequence::Save/SaveAs: some platform themes map SaveAs to nothing or to a key
-    // that collides with Save.
-    QAction *download = add(tr("&Download"), QStringLiteral("actionDownload"), {QKeySequence(Qt::CTRL | Qt::Key_S)},
-                            [this] { downloadSelected(false); });
-    QAction *downloadTo = add(tr("Download &to…"), QStringLiteral("actionDownloadTo"),
-                              {QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S)}, [this] { downloadSelected(true); });
-    QAction *paste = add(tr("&Paste report ids"), QStringLiteral("actionPaste"), {QKeySequence::Paste},
-                         [this] { pasteReportIds(); });
-    QAction *settings = add(tr("&Settings…"), QStringLiteral("actionSettings"),
-                            {QKeySequence(Qt::CTRL | Qt::Key_Comma)}, [this] { openSettings(); });
-    settings->setMenuRole(QAction::PreferencesRole);
-    QAction *signIn = add(tr("Sign &in…"), QStringLiteral("actionSignIn"), {}, [this] { emit signInRequested(); });
-    QAction *quit =
-        add(tr("&Quit"), QStringLiteral("actionQuit"), {QKeySequence::Quit}, [this] { emit quitRequested(); });
-    QAction *find = add(tr("&Find"), QStringLiteral("actionFind"), {QKeySequence::Find}, [this] {
-        if (!isShowingWelcome())
-            m_reports->focusSearch();
-    });
-    QAction *reload = add(tr("&Refresh"), QStringLiteral("actionRefresh"), {QKeySequence(Qt::Key_F5)}, [this] {
-        if (!isShowingWelcome())
-            refresh();
-    });
-    QAction *about = add(tr("&About GetBill Reports"), QStringLiteral("actionAbout"), {}, [this] {
-        QMessageBox::about(this, tr("About GetBill Reports"),
-                           tr("<b>GetBill Reports %1</b><p>Lists your company's GetBill reports and saves them where "
-                              "you choose.</p>")
-                               .arg(QStringLiteral(GETBILL_VERSION)));
-    });
-    QAction *toggleDownloads = m_downloadsDock->toggleViewAction();
-    toggleDownloads->setText(tr("&Downloads panel"));
-    toggleDownloads->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
-    addAction(toggleDownloads);
-
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addActions({download, downloadTo, paste});
-    file->addSeparator();
-    file->addActions({signIn, settings});
-    file->addSeparator();
-    file->addAction(quit);
-    menuBar()->addMenu(tr("&View"))->addActions({find, reload, toggleDownloads});
-    menuBar()->addMenu(tr("&Help"))->addAction(about);
-}
-
 void MainWindow::restoreWindowState()
 {
     WindowPlacement::restore(this, m_settings->windowGeometry());
