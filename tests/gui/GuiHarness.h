@@ -6,6 +6,7 @@
 #include "Settings.h"
 #include "TestFixture.h"
 #include "download/DownloadController.h"
+#include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
 
 #include <QSettings>
@@ -53,28 +54,36 @@ public:
     bool open(const QString &path) override
     {
         opened << path;
-        return true;
+        return succeeds;
     }
     bool showInFolder(const QString &path) override
     {
         shown << path;
-        return true;
+        return succeeds;
     }
     QStringList opened;
     QStringList shown;
+    bool succeeds = true; ///< false: as a desktop with no application for the file and no file manager
 };
 
 /// The window wired as main() wires it, against a sandbox, with the dialogs and the desktop scripted.
 class GuiHarness
 {
 public:
-    GuiHarness()
+    /// `historyFile`: the download history the window and the controller share (none when empty); two harnesses
+    /// on one file are two runs of the application.
+    explicit GuiHarness(const QString &historyFile = {})
         : m_store(m_settingsDir.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat), settings(&m_store),
-          controller(&fixture.api(), nullptr), queue(*controller.queue())
+          history(historyFile.isEmpty() ? nullptr : std::make_unique<DownloadHistory>(historyFile)),
+          controller(&fixture.api(), history.get()), queue(*controller.queue())
     {
         settings.setDownloadFolder(fixture.folder());
         settings.setLastSaveFolder(fixture.folder());
         window = std::make_unique<gui::MainWindow>(&fixture.api(), &controller, &settings, &chooser, &launcher);
+        if (history) {
+            history->load();
+            window->setHistory(history.get());
+        }
     }
     ~GuiHarness()
     {
@@ -110,6 +119,7 @@ public:
     QTemporaryDir m_settingsDir;
     QSettings m_store;
     Settings settings;
+    std::unique_ptr<DownloadHistory> history;
     DownloadController controller;
     DownloadQueue &queue; ///< the controller's
     ScriptedChooser chooser;

@@ -187,10 +187,12 @@ DownloadsPanel::DownloadsPanel(DownloadListModel *model, DownloadController *con
         updateSummary();
         updateEmptyState();
     };
-    connect(m_filter, &QAbstractItemModel::rowsInserted, this, rowsChanged);
-    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, rowsChanged);
-    connect(m_filter, &QAbstractItemModel::modelReset, this, rowsChanged);
-    connect(m_filter, &QAbstractItemModel::layoutChanged, this, rowsChanged);
+    // The source's signals, after the filter's own handlers: the filter takes its rows away already when the source
+    // is about to remove them, when the source still counts them.
+    connect(model, &QAbstractItemModel::rowsInserted, this, rowsChanged);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, rowsChanged);
+    connect(model, &QAbstractItemModel::modelReset, this, rowsChanged);
+    connect(model, &QAbstractItemModel::layoutChanged, this, rowsChanged);
     connect(m_filter, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
                 // Progress ticks change no button.
