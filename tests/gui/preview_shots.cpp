@@ -18,6 +18,7 @@
 #include "ReportPreviewPane.h"
 #include "ReportTableModel.h"
 #include "ReportsView.h"
+#include "ShotPalette.h"
 #include "api/Report.h"
 
 #include <QApplication>
@@ -33,29 +34,6 @@
 using namespace getbill;
 
 namespace {
-
-QPalette darkPalette()
-{
-    QPalette p;
-    const QColor window(0x2b, 0x2d, 0x31), base(0x1f, 0x20, 0x23), text(0xe6, 0xe6, 0xe6);
-    p.setColor(QPalette::Window, window);
-    p.setColor(QPalette::WindowText, text);
-    p.setColor(QPalette::Base, base);
-    p.setColor(QPalette::AlternateBase, QColor(0x27, 0x29, 0x2d));
-    p.setColor(QPalette::ToolTipBase, window);
-    p.setColor(QPalette::ToolTipText, text);
-    p.setColor(QPalette::Text, text);
-    p.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3c));
-    p.setColor(QPalette::ButtonText, text);
-    p.setColor(QPalette::BrightText, Qt::white);
-    p.setColor(QPalette::Highlight, QColor(0x3d, 0x6e, 0xb4));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
-    p.setColor(QPalette::Link, QColor(0x7a, 0xb0, 0xff));
-    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
-        p.setColor(QPalette::Disabled, role, QColor(0x80, 0x80, 0x80));
-    return p;
-}
 
 bool isKind(const Report &r, const QString &kind)
 {
@@ -82,7 +60,7 @@ int main(int argc, char *argv[])
     const QString kind = value(QStringLiteral("--kind"), QStringLiteral("pdf"));
     if (args.contains(QStringLiteral("--dark"))) {
         QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        QApplication::setPalette(darkPalette());
+        QApplication::setPalette(test::darkPalette());
     }
 
     DemoHost demo;

@@ -440,6 +440,7 @@ void TestApplication::keepDownloadingInTheBackground()
     QVERIFY(r.app->window()->isVisible());
     QTRY_VERIFY(r.question() && r.question()->isVisible());
     QCOMPARE(r.question()->text(), u"A download is running."_s);
+    QVERIFY(r.question()->informativeText().startsWith(u"Quit now and it continues where it stopped"_s));
     r.answer(u"quitKeepRunning"_s);
     QTRY_VERIFY(!r.app->window()->isVisible());
     QCOMPARE(finished.size(), 0);

@@ -123,6 +123,7 @@ private slots:
         QCOMPARE(p.item(0).data(DownloadQueue::TargetPathRole).toString(), second);
         QCOMPARE(p.item(1).data(DownloadQueue::TargetPathRole).toString(), first);
         QCOMPARE(p.state(0), u"Saved"_s);
+        QCOMPARE(p.panel->findChild<QLabel *>(u"downloadsSummary"_s)->text(), u"0 running\n2 saved"_s);
         p.select(1);
         QCOMPARE(p.menuActions(), (QStringList{u"Open"_s, u"ShowInFolder"_s, u"CopyPath"_s, u"Remove"_s}));
         QVERIFY(p.button(u"downloadOpen"_s)->isEnabled());

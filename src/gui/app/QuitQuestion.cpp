@@ -11,8 +11,10 @@ QuitQuestion::QuitQuestion(QWidget *parent, int running) : QMessageBox(parent)
     setWindowTitle(tr("Quit GetBill Reports"));
     setTextFormat(Qt::PlainText);
     setText(running == 1 ? tr("A download is running.") : tr("%1 downloads are running.").arg(running));
-    setInformativeText(tr("Quit now and they continue where they stopped the next time GetBill Reports starts, or let "
-                          "them finish with the window closed."));
+    setInformativeText(running == 1 ? tr("Quit now and it continues where it stopped the next time GetBill Reports "
+                                         "starts, or let it finish with the window closed.")
+                                    : tr("Quit now and they continue where they stopped the next time GetBill Reports "
+                                         "starts, or let them finish with the window closed."));
     QPushButton *later = addButton(tr("&Quit and resume later"), QMessageBox::AcceptRole);
     later->setObjectName(QStringLiteral("quitResumeLater"));
     QPushButton *keep = addButton(tr("&Keep downloading in the background"), QMessageBox::ActionRole);

@@ -1,0 +1,155 @@
+// downloads_shots: the real application on demo data with its downloads panel in a given state, for screenshots
+// (scripts/screenshots --downloads SCENE takes them under Xvfb). Not a test: a driver, so that what the README shows
+// can be made again.
+//
+//   downloads_shots --scene running|failed|history|empty|quit [--dark] [--font PT] [--size WxH]
+//
+// running: two downloads held by the demo host part-way; failed: one saved, one refused by the download host, the
+// failed one selected (Retry); history: three reports saved by an earlier run of the application, listed after a
+// restart; empty: a first start; quit: Ctrl+Q with downloads running (the quit question).
+// Prints READY once the scene shows, then stays until it is killed.
+
+#include "Application.h"
+#include "DemoHost.h"
+#include "MainWindow.h"
+#include "ReportTableModel.h"
+#include "ShotPalette.h"
+#include "download/DownloadController.h"
+#include "download/DownloadQueue.h"
+#include "sandbox/SampleCatalogue.h"
+#include "sandbox/SandboxServer.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QListView>
+#include <QStyleFactory>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <cstdio>
+#include <memory>
+
+using namespace getbill;
+
+namespace {
+
+QStringList smallReports(const gui::MainWindow *window, int count)
+{
+    QStringList ids;
+    const gui::ReportTableModel *model = window->reportModel();
+    for (int row = 0; row < model->rowCount() && ids.size() < count; ++row) {
+        const Report &r = model->reportAt(row);
+        if (r.canDownload() && r.fileSize < 1'000'000)
+            ids << r.id;
+    }
+    return ids;
+}
+
+void ready(QObject *context, int delayMs = 1500)
+{
+    QTimer::singleShot(delayMs, context, [] {
+        std::printf("READY\n");
+        std::fflush(stdout);
+    });
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("GetBill Reports"));
+    const QStringList args = app.arguments();
+    auto value = [&args](const QString &name, const QString &fallback = {}) {
+        const qsizetype i = args.lastIndexOf(name);
+        return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
+    };
+    const QString scene = value(QStringLiteral("--scene"), QStringLiteral("running"));
+    if (args.contains(QStringLiteral("--dark"))) {
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(test::darkPalette());
+    }
+    if (const int points = value(QStringLiteral("--font")).toInt(); points > 0) {
+        QFont font = QApplication::font();
+        font.setPointSize(points);
+        QApplication::setFont(font);
+    }
+    QTemporaryDir folder;
+    DemoHost demo;
+    gui::Application::Parts parts;
+    parts.demo = &demo;
+    auto application = std::make_unique<gui::Application>(gui::Application::Options{{}, true, {}}, parts);
+    if (!application->start())
+        return 2;
+
+    auto stage = [&](gui::Application *current) {
+        gui::MainWindow *window = current->window();
+        const QStringList size = value(QStringLiteral("--size"), QStringLiteral("1200x740")).split(QLatin1Char('x'));
+        if (size.size() == 2)
+            window->resize(size[0].toInt(), size[1].toInt());
+        window->move(0, 0);
+        window->findChild<QDockWidget *>()->show();
+    };
+    stage(application.get());
+    gui::MainWindow *window = application->window();
+    DownloadController *downloads = application->downloads();
+    DownloadQueue *queue = downloads->queue();
+    const auto toFolder = DownloadTarget::folder(folder.path());
+
+    QObject::connect(window, &gui::MainWindow::listLoaded, window, [&] {
+        if (scene == u"empty") {
+            ready(window);
+        } else if (scene == u"running" || scene == u"quit") {
+            demo.run([](sandbox::SandboxServer &server) {
+                for (const qint64 bytes : {qint64(97) << 20, qint64(2) << 20}) {
+                    sandbox::Fault hold;
+                    hold.host = sandbox::Fault::Host::Download;
+                    hold.stallAfterBytes = bytes;
+                    server.addFault(hold);
+                }
+            });
+            downloads->download({sandbox::SampleCatalogue::largeReportId()}, toFolder);
+            QTimer::singleShot(300, window, [&] { downloads->download(smallReports(window, 1), toFolder); });
+            QTimer::singleShot(2500, window, [&] {
+                if (scene == u"quit")
+                    window->findChild<QAction *>(QStringLiteral("actionQuit"))->trigger();
+                ready(window);
+            });
+        } else if (scene == u"failed") {
+            const QStringList ids = smallReports(window, 2);
+            downloads->download({ids.at(0)}, toFolder);
+            QObject::connect(queue, &DownloadQueue::itemFinished, window, [&, ids](int row) {
+                if (row == 0) {
+                    demo.run([](sandbox::SandboxServer &server) {
+                        sandbox::Fault refused;
+                        refused.host = sandbox::Fault::Host::Download;
+                        refused.status = 403;
+                        refused.body = "<Error><Code>AccessDenied</Code></Error>";
+                        refused.contentType = "application/xml";
+                        refused.times = -1;
+                        server.addFault(refused);
+                    });
+                    downloads->download({ids.at(1)}, toFolder);
+                } else {
+                    QListView *view = window->findChild<QListView *>(QStringLiteral("downloadsView"));
+                    view->setCurrentIndex(view->model()->index(0, 0));
+                    view->setFocus();
+                    ready(window);
+                }
+            });
+        } else if (scene == u"history") {
+            downloads->download(smallReports(window, 3), toFolder);
+            QObject::connect(queue, &DownloadQueue::idle, window, [&] {
+                // The next start of the application: the list comes from the history.
+                QTimer::singleShot(0, &app, [&] {
+                    application = std::make_unique<gui::Application>(gui::Application::Options{{}, true, {}}, parts);
+                    application->start();
+                    stage(application.get());
+                    ready(application->window(), 2500);
+                });
+            });
+        }
+    });
+    return QApplication::exec();
+}
