@@ -14,6 +14,7 @@
 #include "download/SafeFileName.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -24,6 +25,7 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTableView>
 #include <QtTest>
 
@@ -589,6 +591,45 @@ private slots:
         QTRY_COMPARE(h.chooser.saveCalls.size(), 2);
     }
 
+    void theReportShownIsTheReportActedOn()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        QVERIFY(QTest::qWaitForWindowActive(h.window.get()));
+        QTableView *table = h.window->reportTable();
+        auto *search = h.window->findChild<QLineEdit *>(u"searchEdit"_s);
+        // A fresh start: nothing selected, nothing shown, nothing downloaded by Ctrl+S or Enter.
+        QVERIFY(h.window->selectedReportIds().isEmpty());
+        QVERIFY(!h.window->detailPanel()->report());
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_S, Qt::ControlModifier);
+        QTest::keyClick(table, Qt::Key_Return);
+        QCOMPARE(h.queue.rowCount(), 0);
+        QCOMPARE(h.window->statusBar()->currentMessage(), u"Select a report to download first."_s);
+        QVERIFY(h.chooser.saveCalls.isEmpty());
+
+        // Arrow keys move the current row, the selection and the panel together.
+        QTest::keyClick(table, Qt::Key_Down);
+        QCOMPARE(h.window->selectedReportIds().size(), 1);
+        const QString current = table->currentIndex().data(ReportTableModel::IdRole).toString();
+        QCOMPARE(h.window->selectedReportIds(), QStringList{current});
+        QCOMPARE(h.window->detailPanel()->report()->id, current);
+
+        // Search + Enter selects the first result; the panel shows it, and Enter downloads that one.
+        const QString id = firstCompletedId(*h.window);
+        const Report wanted = *h.window->reportModel()->report(id);
+        search->setFocus();
+        search->setText(wanted.title);
+        QTest::keyClick(search, Qt::Key_Return);
+        QCOMPARE(QApplication::focusWidget(), table);
+        QCOMPARE(h.window->selectedReportIds(), QStringList{id});
+        QCOMPARE(h.window->detailPanel()->report()->id, id);
+        h.chooser.saveAnswer = QDir(h.fixture.folder()).filePath(u"searched.bin"_s);
+        QTest::keyClick(table, Qt::Key_Return);
+        QTRY_COMPARE(h.queue.rowCount(), 1);
+        QCOMPARE(h.queue.index(0).data(DownloadQueue::ReportIdRole).toString(), id);
+    }
+
     void everyInteractiveWidgetHasAnAccessibleName()
     {
         test::GuiHarness h;
@@ -651,6 +692,16 @@ private slots:
         h.window->showWelcome();
         h.window->show();
         QVERIFY(h.window->isShowingWelcome());
+        // What acts on the list is off where there is no list; Sign in and Quit are not.
+        const QStringList listActions{u"actionDownload"_s, u"actionDownloadTo"_s, u"actionFind"_s, u"actionRefresh"_s};
+        for (const QString &name : listActions)
+            QVERIFY2(!h.window->findChild<QAction *>(name)->isEnabled(), qPrintable(name));
+        QVERIFY(h.window->findChild<QAction *>(u"actionSignIn"_s)->isEnabled());
+        QVERIFY(h.window->findChild<QAction *>(u"actionQuit"_s)->isEnabled());
+        h.window->showReports(false);
+        for (const QString &name : listActions)
+            QVERIFY2(h.window->findChild<QAction *>(name)->isEnabled(), qPrintable(name));
+        h.window->showWelcome();
         QSignalSpy signIn(h.window.get(), &MainWindow::signInRequested);
         QSignalSpy demo(h.window.get(), &MainWindow::demoRequested);
         QTest::mouseClick(h.window->findChild<QPushButton *>(u"signInButton"_s), Qt::LeftButton);

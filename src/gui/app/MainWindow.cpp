@@ -184,12 +184,14 @@ void MainWindow::showWelcome()
     m_ui->pages->setCurrentWidget(m_ui->welcomePage);
     m_modeLabel->setText(tr("Not signed in"));
     m_ui->signInButton->setFocus();
+    enableReportActions(false);
 }
 
 void MainWindow::showReports(bool load)
 {
     m_ui->pages->setCurrentWidget(m_ui->reportsPage);
     m_reports->table()->setFocus();
+    enableReportActions(true);
     setDemoMode(m_demo); // the status bar names where the reports come from
     if (load && !m_reports->hasLoaded() && !m_reports->isLoading())
         refresh();

@@ -102,6 +102,8 @@ protected:
 
 private:
     void createActions();
+    /// Download, Find and Refresh act on the list: off on the welcome page, where they could do nothing.
+    void enableReportActions(bool enabled);
     void connectDownloads();
     void restoreWindowState();
     void saveWindowState();

@@ -64,4 +64,12 @@ void MainWindow::createActions()
     menuBar()->addMenu(tr("&Help"))->addAction(about);
 }
 
+void MainWindow::enableReportActions(bool enabled)
+{
+    for (const char *name : {"actionDownload", "actionDownloadTo", "actionFind", "actionRefresh"}) {
+        if (QAction *action = findChild<QAction *>(QLatin1String(name), Qt::FindDirectChildrenOnly))
+            action->setEnabled(enabled);
+    }
+}
+
 } // namespace getbill::gui
