@@ -182,11 +182,21 @@ private slots:
         QVERIFY(!bar->text().contains(u"{"_s)); // never raw JSON
         QVERIFY(bar->actionButton()->isVisible());
         QCOMPARE(bar->actionButton()->text(), u"Retry"_s);
+        // One way to try again beside the toolbar's Refresh, not three.
+        QCOMPARE(h.window->findChild<QLabel *>(u"emptyLabel"_s)->text(), u"The report list could not be loaded."_s);
+        QVERIFY(!h.window->findChild<QPushButton *>(u"emptyAction"_s)->isVisible());
         QTest::mouseClick(bar->actionButton(), Qt::LeftButton);
         QVERIFY(loaded.wait());
         QVERIFY(loaded.last().first().toBool());
         QVERIFY(!bar->isVisible());
         QCOMPARE(h.window->reportModel()->rowCount(), 37);
+        // A failure from before does not outlive the account: signing out (clearReports) takes the bar away.
+        h.fixture.server().addFault(fault);
+        h.window->refresh();
+        QVERIFY(loaded.wait());
+        QVERIFY(bar->isVisible());
+        h.window->clearReports();
+        QVERIFY(!bar->isVisible());
     }
 
     void detailPanelShowsEveryField()

@@ -217,6 +217,7 @@ void ReportsView::refresh()
         m_ui->refreshButton->setEnabled(true);
         emit loadProgress(0, 0, true);
         const bool ok = job->succeeded();
+        m_loadFailed = !ok && job->error().kind() != ApiError::Kind::Cancelled;
         if (ok) {
             m_model->endRefresh();
             m_loadedOnce = true;
@@ -244,6 +245,7 @@ void ReportsView::clear()
     m_watcher->stop();
     m_model->clear();
     m_loadedOnce = false;
+    m_loadFailed = false;
     updateEmptyState();
     updateCount();
 }
@@ -302,6 +304,10 @@ void ReportsView::updateEmptyState()
     } else if (m_model->rowCount() > 0) {
         m_ui->emptyLabel->setText(tr("No report matches the search or the type filter."));
         showAction(tr("Show all reports"));
+    } else if (m_loadFailed) {
+        // The message bar above says why and carries the one Retry; the toolbar keeps Refresh.
+        m_ui->emptyLabel->setText(tr("The report list could not be loaded."));
+        m_ui->emptyAction->hide();
     } else {
         m_ui->emptyLabel->setText(m_loadedOnce ? tr("There are no reports yet. GetBill lists them here once they "
                                                     "are generated.")

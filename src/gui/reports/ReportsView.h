@@ -114,6 +114,7 @@ private:
     ReportWatcher *m_watcher;
     QPointer<ReportListJob> m_listJob;
     bool m_loadedOnce = false;
+    bool m_loadFailed = false; ///< the last load failed (not cancelled)
 };
 
 } // namespace getbill::gui
