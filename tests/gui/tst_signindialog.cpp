@@ -5,6 +5,8 @@
 #include "auth/MemorySecretStore.h"
 
 #include <QApplication>
+#include <QCheckBox>
+#include <QDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -55,6 +57,8 @@ private slots:
     void insecureAddressIsRefusedInline();
     void keychainFailureOffersSessionOnly();
     void signOutRemovesTheSecret();
+    void secretsCanBeShownAndHelpSaysWhereTheyComeFrom();
+    void mnemonicsAreUnique();
 
 private:
     void typeInto(QWidget *widget, const QString &text);
@@ -121,6 +125,11 @@ void TestSignInDialog::badTokenShowsTheApiMessageAndSavesNothing()
     QCOMPARE(m_store->count(), 0);
     QVERIFY(!m_account->isSignedIn());
     QVERIFY(child<QPushButton>(*m_dialog, "testSaveButton")->isEnabled()); // not stuck busy
+    // A 401 says what to check; the dialog stays for another try.
+    QVERIFY2(error->text().contains(QStringLiteral("pasted whole")) &&
+                 error->text().contains(QStringLiteral("reports:read")),
+             qPrintable(error->text()));
+    QVERIFY(m_dialog->isVisible());
 }
 
 void TestSignInDialog::goodTokenIsTestedAndSaved()
@@ -144,6 +153,9 @@ void TestSignInDialog::goodTokenIsTestedAndSaved()
     for (const auto &r : m_f->server().requests())
         listed = listed || r.pathAndQuery.contains(QStringLiteral("/reports?page=1&limit=1"));
     QVERIFY(listed);
+    // Signed in: the dialog closes by itself.
+    QTRY_VERIFY(!m_dialog->isVisible());
+    QCOMPARE(m_dialog->result(), int(QDialog::Accepted));
 }
 
 void TestSignInDialog::apiClientSignsIn()
@@ -248,3 +260,49 @@ void TestSignInDialog::signOutRemovesTheSecret()
 
 QTEST_MAIN(TestSignInDialog)
 #include "tst_signindialog.moc"
+
+void TestSignInDialog::secretsCanBeShownAndHelpSaysWhereTheyComeFrom()
+{
+    QCOMPARE(QApplication::focusWidget(), child<QLineEdit>(*m_dialog, "tokenEdit")); // what the user came for
+    auto *show = child<QCheckBox>(*m_dialog, "showSecretsCheck");
+    QCOMPARE(child<QLineEdit>(*m_dialog, "tokenEdit")->echoMode(), QLineEdit::Password);
+    QCOMPARE(child<QLineEdit>(*m_dialog, "clientSecretEdit")->echoMode(), QLineEdit::Password);
+    show->click();
+    QCOMPARE(child<QLineEdit>(*m_dialog, "tokenEdit")->echoMode(), QLineEdit::Normal);
+    QCOMPARE(child<QLineEdit>(*m_dialog, "clientSecretEdit")->echoMode(), QLineEdit::Normal);
+    show->click();
+    QCOMPARE(child<QLineEdit>(*m_dialog, "tokenEdit")->echoMode(), QLineEdit::Password);
+
+    // The link goes to the account's own GetBill site, and follows the address being typed.
+    auto *help = child<QLabel>(*m_dialog, "helpLabel");
+    QVERIFY2(help->text().contains(QStringLiteral("API Client Management")), qPrintable(help->text()));
+    const QUrl api = m_f->server().apiUrl();
+    const QString origin = QStringLiteral("%1://%2:%3/").arg(api.scheme(), api.host()).arg(api.port());
+    QVERIFY2(help->text().contains(QStringLiteral("href=\"%1\"").arg(origin)), qPrintable(help->text()));
+    auto *address = child<QLineEdit>(*m_dialog, "apiUrlEdit");
+    address->setText(QStringLiteral("https://eu.getbill.example/external-api/v1"));
+    QVERIFY(help->text().contains(QStringLiteral("href=\"https://eu.getbill.example/\"")));
+    address->setText(QStringLiteral("http://getbill.example/external-api/v1")); // refused: GetBill's own site
+    QVERIFY(help->text().contains(QStringLiteral("href=\"https://getbill.io/\"")));
+}
+
+void TestSignInDialog::mnemonicsAreUnique()
+{
+    QHash<QChar, QString> seen;
+    const auto check = [&seen](const QString &text, const QString &name) {
+        const qsizetype at = text.indexOf(u'&');
+        if (at < 0 || at + 1 >= text.size() || text.at(at + 1) == u'&')
+            return;
+        const QChar key = text.at(at + 1).toLower();
+        QVERIFY2(!seen.contains(key),
+                 qPrintable(QStringLiteral("Alt+%1 on %2 and %3").arg(key, seen.value(key), name)));
+        seen.insert(key, name);
+    };
+    for (const QAbstractButton *button : m_dialog->findChildren<QAbstractButton *>())
+        check(button->text(), button->objectName());
+    for (const QLabel *label : m_dialog->findChildren<QLabel *>()) {
+        if (label->buddy())
+            check(label->text(), label->objectName());
+    }
+    QVERIFY(seen.size() >= 8);
+}

@@ -6,9 +6,14 @@
 #include "auth/CredentialCheck.h"
 #include "ui_SignInDialog.h"
 
+#include <QCheckBox>
+#include <QDesktopServices>
 #include <QLocale>
+#include <QTextDocumentFragment>
 
 namespace getbill::gui {
+
+using namespace Qt::StringLiterals;
 
 SignInDialog::SignInDialog(Account *account, ApiClient *api, QWidget *parent)
     : QDialog(parent), m_ui(std::make_unique<Ui::SignInDialog>()), m_account(account), m_api(api)
@@ -21,6 +26,16 @@ SignInDialog::SignInDialog(Account *account, ApiClient *api, QWidget *parent)
     // The inline error belongs to the form: say it to screen readers too.
     m_ui->errorLabel->setAccessibleDescription(tr("What went wrong while signing in"));
 
+    connect(m_ui->showSecretsCheck, &QCheckBox::toggled, this, [this](bool shown) {
+        const auto mode = shown ? QLineEdit::Normal : QLineEdit::Password;
+        m_ui->tokenEdit->setEchoMode(mode);
+        m_ui->clientSecretEdit->setEchoMode(mode);
+    });
+    // Where a token or an API client comes from, on the account's own GetBill site.
+    updateHelp();
+    connect(m_ui->apiUrlEdit, &QLineEdit::textChanged, this, &SignInDialog::updateHelp);
+    connect(m_ui->helpLabel, &QLabel::linkActivated, this,
+            [](const QString &link) { QDesktopServices::openUrl(QUrl(link)); });
     connect(m_ui->tokenRadio, &QRadioButton::toggled, this, &SignInDialog::updateKind);
     connect(m_ui->testSaveButton, &QPushButton::clicked, this, &SignInDialog::testAndSave);
     connect(m_ui->sessionOnlyButton, &QPushButton::clicked, this, &SignInDialog::keepForSessionOnly);
@@ -29,9 +44,34 @@ SignInDialog::SignInDialog(Account *account, ApiClient *api, QWidget *parent)
     connect(m_account, &TokenProvider::changed, this, &SignInDialog::updateStatus);
     updateKind();
     updateStatus();
+    // The address is filled in already: the user came for the token.
+    m_ui->tokenEdit->setFocus();
 }
 
 SignInDialog::~SignInDialog() = default;
+
+QUrl SignInDialog::dashboardUrl() const
+{
+    const QUrl api(m_ui->apiUrlEdit->text().trimmed());
+    if (!api.isValid() || !UrlPolicy::isAllowed(api))
+        return QUrl(QStringLiteral("https://getbill.io/"));
+    QUrl origin;
+    origin.setScheme(api.scheme());
+    origin.setHost(api.host());
+    origin.setPort(api.port());
+    origin.setPath(QStringLiteral("/"));
+    return origin;
+}
+
+void SignInDialog::updateHelp()
+{
+    m_ui->helpLabel->setText(tr("Where do I get these? In <a href=\"%1\">GetBill</a>, a company administrator "
+                                "creates them under Company → API Client Management; the token needs the "
+                                "<i>reports:read</i> scope.")
+                                 .arg(dashboardUrl().toString(QUrl::FullyEncoded).toHtmlEscaped()));
+    m_ui->helpLabel->setAccessibleName(tr("Where do I get these?"));
+    m_ui->helpLabel->setAccessibleDescription(QTextDocumentFragment::fromHtml(m_ui->helpLabel->text()).toPlainText());
+}
 
 void SignInDialog::updateKind()
 {
@@ -120,9 +160,17 @@ void SignInDialog::onCheckFinished(CredentialCheck *check)
 {
     if (!check->succeeded()) {
         setBusy(false);
-        m_pending = {};
         // Nothing was saved: the API refused the credential (its own message) or could not be reached.
-        showError(tr("Not signed in: %1").arg(check->error().detailedMessage()));
+        QString text = tr("Not signed in: %1").arg(check->error().detailedMessage());
+        if (check->error().category() == ApiError::Category::NotAuthenticated)
+            text += (text.endsWith(u'.') ? u" "_s : u". "_s) +
+                    (m_pending.kind == Credential::Kind::AccessToken
+                         ? tr("Check that the token was pasted whole, that it has not expired and that it has "
+                              "the reports:read scope.")
+                         : tr("Check the client id and secret, and that the API client is still active in "
+                              "GetBill."));
+        m_pending = {};
+        showError(text);
         return;
     }
     m_expiry = check->tokenExpiry();
@@ -154,6 +202,8 @@ void SignInDialog::saved(bool sessionOnly)
     showError({});
     updateStatus();
     emit signedIn();
+    // Done: the window shows the account's reports; the dialog stays open only when something needs the user.
+    accept();
 }
 
 void SignInDialog::keepForSessionOnly()

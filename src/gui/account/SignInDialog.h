@@ -44,6 +44,9 @@ private:
     void signOut();
     void updateKind();
     void updateStatus();
+    /// The account's GetBill site (the API address's origin), where API clients are made.
+    QUrl dashboardUrl() const;
+    void updateHelp();
     void setBusy(bool busy);
     void showError(const QString &message, bool offerSessionOnly = false);
     void clearSecrets();
