@@ -200,7 +200,18 @@ void TestApplication::savedAccountIsSignedInAtStart()
     QVERIFY(app->account()->isSignedIn());
     QCOMPARE(app->api()->tokens(), app->account());
     QCOMPARE(app->window()->reportModel()->rowCount(), int(api.server().reports().size()));
+    QVERIFY(app->account()->isSignedIn());
     QVERIFY(!app->window()->isDemoMode());
+    // File > Back to demo data, from the account: the sample reports, without signing out.
+    auto *demo = app->window()->findChild<QAction *>(u"actionDemo"_s);
+    QVERIFY(demo->isVisible() && demo->isEnabled());
+    demo->trigger();
+    QVERIFY(app->window()->isDemoMode());
+    QVERIFY(!demo->isEnabled());
+    QCOMPARE(app->api()->baseUrl(), rig.demo.apiUrl());
+    QTRY_VERIFY(!app->window()->isLoading());
+    QVERIFY(app->window()->reportModel()->rowCount() > 30);
+    QVERIFY(app->account()->isSignedIn());
 }
 
 void TestApplication::unreadableKeychainSaysSoOnTheWelcomePage()

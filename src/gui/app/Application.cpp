@@ -139,6 +139,7 @@ bool Application::start()
     m_window = std::make_unique<MainWindow>(m_api.get(), m_downloads.get(), m_settings.get(), m_parts.chooser,
                                             m_parts.launcher);
     m_window->setHistory(m_history.get());
+    m_window->setDemoAvailable(m_parts.demo != nullptr);
     m_window->reportsView()->setPreviewCache(m_previews.get());
     applyNetworkOptions();
     if (!historyError.isEmpty())

@@ -18,6 +18,7 @@
 #include "download/DownloadQueue.h"
 #include "ui_MainWindow.h"
 
+#include <QAction>
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDir>
@@ -205,6 +206,8 @@ bool MainWindow::isShowingWelcome() const
 void MainWindow::setDemoMode(bool demo)
 {
     m_demo = demo;
+    if (QAction *back = findChild<QAction *>(QStringLiteral("actionDemo"), Qt::FindDirectChildrenOnly))
+        back->setEnabled(!demo); // already there
     setWindowTitle(demo ? tr("GetBill Reports — Demo data") : tr("GetBill Reports"));
     m_modeLabel->setText(demo ? tr("Demo data (sample reports on this computer)") : m_api->baseUrl().host());
     m_modeLabel->setStyleSheet(demo ? QStringLiteral("QLabel{background:#fff3c4;color:#4d3b00;border-radius:3px;"

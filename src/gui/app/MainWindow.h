@@ -55,6 +55,8 @@ public:
     bool isShowingWelcome() const;
     /// "Demo data" in the title and status bar.
     void setDemoMode(bool demo);
+    /// Whether File > Back to demo data is offered (a build or a start without the demo host has none).
+    void setDemoAvailable(bool available);
     bool isDemoMode() const { return m_demo; }
     /// What is already saved (the history the CLI shares), shown on the report rows.
     void setHistory(DownloadHistory *history);

@@ -33,6 +33,8 @@ void MainWindow::createActions()
                             {QKeySequence(Qt::CTRL | Qt::Key_Comma)}, [this] { openSettings(); });
     settings->setMenuRole(QAction::PreferencesRole);
     QAction *signIn = add(tr("Sign &in…"), QStringLiteral("actionSignIn"), {}, [this] { emit signInRequested(); });
+    // Back to the sample reports from an account (or from the welcome page) without signing out.
+    QAction *demo = add(tr("Back to d&emo data"), QStringLiteral("actionDemo"), {}, [this] { emit demoRequested(); });
     QAction *quit =
         add(tr("&Quit"), QStringLiteral("actionQuit"), {QKeySequence::Quit}, [this] { emit quitRequested(); });
     QAction *find = add(tr("&Find"), QStringLiteral("actionFind"), {QKeySequence::Find}, [this] {
@@ -57,11 +59,16 @@ void MainWindow::createActions()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addActions({download, downloadTo, paste});
     file->addSeparator();
-    file->addActions({signIn, settings});
+    file->addActions({signIn, demo, settings});
     file->addSeparator();
     file->addAction(quit);
     menuBar()->addMenu(tr("&View"))->addActions({find, reload, toggleDownloads});
     menuBar()->addMenu(tr("&Help"))->addAction(about);
+}
+
+void MainWindow::setDemoAvailable(bool available)
+{
+    findChild<QAction *>(QStringLiteral("actionDemo"), Qt::FindDirectChildrenOnly)->setVisible(available);
 }
 
 void MainWindow::enableReportActions(bool enabled)
