@@ -5,6 +5,7 @@
 #include "SettingsDialog.h"
 
 #include <QDialogButtonBox>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -98,10 +99,57 @@ private slots:
         SettingsDialog dialog(m_settings.get(), &chooser);
         dialog.show();
         dialog.findChild<QRadioButton *>(u"folderRadio"_s)->setChecked(true);
-        dialog.findChild<QLineEdit *>(u"folderEdit"_s)->setText(m_dir->filePath(u"missing"_s));
+        const QString missing = m_dir->filePath(u"Downloads"_s);
+        dialog.findChild<QLineEdit *>(u"folderEdit"_s)->setText(missing);
         dialog.accept();
-        QVERIFY(dialog.errorText().contains(u"Choose an existing folder"_s));
+        QCOMPARE(dialog.errorText(), u"The folder %1 does not exist yet."_s.arg(QDir::toNativeSeparators(missing)));
         QCOMPARE(m_settings->saveMode(), Settings::SaveMode::AskEveryTime);
+        QVERIFY(dialog.isVisible());
+        // Offered to be made instead of only refused; once made, OK takes it.
+        auto *create = dialog.findChild<QPushButton *>(u"folderCreateButton"_s);
+        QVERIFY(create->isVisible());
+        create->click();
+        QVERIFY(QFileInfo(missing).isDir());
+        QVERIFY(!create->isVisible());
+        dialog.accept();
+        QCOMPARE(m_settings->saveMode(), Settings::SaveMode::AlwaysToFolder);
+        QCOMPARE(m_settings->downloadFolder(), missing);
+    }
+
+    void folderThatCannotBeMadeOrIsAFileSaysSo()
+    {
+        test::ScriptedChooser chooser;
+        SettingsDialog dialog(m_settings.get(), &chooser);
+        dialog.show();
+        dialog.findChild<QRadioButton *>(u"folderRadio"_s)->setChecked(true);
+        QFile file(m_dir->filePath(u"a-file"_s));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.close();
+        auto *edit = dialog.findChild<QLineEdit *>(u"folderEdit"_s);
+        edit->setText(file.fileName());
+        dialog.accept();
+        QVERIFY2(dialog.errorText().contains(u"is a file, not a folder"_s), qPrintable(dialog.errorText()));
+        auto *create = dialog.findChild<QPushButton *>(u"folderCreateButton"_s);
+        QVERIFY(!create->isVisible());
+        // Under a file, a folder cannot be made (even as root): the click says so and nothing is saved.
+        const QString impossible = file.fileName() + u"/reports"_s;
+        edit->setText(impossible);
+        dialog.accept();
+        QVERIFY(create->isVisible());
+        create->click();
+        QCOMPARE(dialog.errorText(), u"The folder %1 could not be created. Choose another one."_s.arg(
+                                         QDir::toNativeSeparators(impossible)));
+        QCOMPARE(m_settings->saveMode(), Settings::SaveMode::AskEveryTime);
+        // Typing another folder takes the offer away.
+        QTest::keyClick(edit, Qt::Key_Backspace);
+        QVERIFY(!create->isVisible());
+    }
+
+    void rejectsBadCertificates()
+    {
+        test::ScriptedChooser chooser;
+        SettingsDialog dialog(m_settings.get(), &chooser);
+        dialog.show();
 
         dialog.findChild<QRadioButton *>(u"askRadio"_s)->setChecked(true);
         QFile notPem(m_dir->filePath(u"ca.pem"_s));

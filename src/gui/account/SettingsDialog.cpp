@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QLineEdit>
 #include <QPushButton>
 
 namespace getbill::gui {
@@ -17,6 +18,20 @@ SettingsDialog::SettingsDialog(Settings *settings, SaveLocationChooser *chooser,
 {
     m_ui->setupUi(this);
     m_ui->errorLabel->hide();
+    m_ui->folderCreateButton->hide();
+    // A folder that is not there yet (a new account's ~/Downloads) is offered to be made, not just refused.
+    connect(m_ui->folderCreateButton, &QPushButton::clicked, this, [this] {
+        const QString folder = QDir::fromNativeSeparators(m_ui->folderEdit->text().trimmed());
+        m_ui->folderCreateButton->hide();
+        if (!QDir().mkpath(folder)) {
+            showError(
+                tr("The folder %1 could not be created. Choose another one.").arg(QDir::toNativeSeparators(folder)));
+            return;
+        }
+        m_ui->errorLabel->hide();
+        m_ui->folderEdit->setFocus();
+    });
+    connect(m_ui->folderEdit, &QLineEdit::textEdited, m_ui->folderCreateButton, &QWidget::hide);
     m_ui->concurrentSpin->setRange(Settings::minConcurrent, Settings::maxConcurrentLimit);
     m_ui->buttonBox->button(QDialogButtonBox::Ok)->setAccessibleName(tr("OK"));
     m_ui->buttonBox->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
@@ -87,8 +102,13 @@ QString SettingsDialog::validate() const
     }
     if (m_ui->folderRadio->isChecked()) {
         const QFileInfo folder(m_ui->folderEdit->text().trimmed());
-        if (m_ui->folderEdit->text().trimmed().isEmpty() || !folder.isDir())
+        if (m_ui->folderEdit->text().trimmed().isEmpty())
             return tr("Choose an existing folder to save reports to.");
+        if (!folder.exists())
+            return tr("The folder %1 does not exist yet.").arg(QDir::toNativeSeparators(folder.absoluteFilePath()));
+        if (!folder.isDir())
+            return tr("%1 is a file, not a folder. Choose a folder to save reports to.")
+                .arg(QDir::toNativeSeparators(folder.absoluteFilePath()));
         if (!folder.isWritable())
             return tr("Reports cannot be saved to %1: the folder is not writable.")
                 .arg(QDir::toNativeSeparators(folder.absoluteFilePath()));
@@ -96,12 +116,21 @@ QString SettingsDialog::validate() const
     return {};
 }
 
+void SettingsDialog::showError(const QString &text)
+{
+    m_ui->errorLabel->setText(text);
+    m_ui->errorLabel->show();
+}
+
 void SettingsDialog::accept()
 {
     const QString error = validate();
     if (!error.isEmpty()) {
-        m_ui->errorLabel->setText(error);
-        m_ui->errorLabel->show();
+        showError(error);
+        const QString folder = m_ui->folderEdit->text().trimmed();
+        if (m_ui->folderRadio->isChecked() && !folder.isEmpty() && !QFileInfo::exists(folder) &&
+            error.contains(QDir::toNativeSeparators(QFileInfo(folder).absoluteFilePath())))
+            m_ui->folderCreateButton->show();
         return;
     }
     m_ui->errorLabel->hide();

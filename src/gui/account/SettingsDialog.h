@@ -34,6 +34,7 @@ public slots:
 private:
     /// Empty when the input is acceptable.
     QString validate() const;
+    void showError(const QString &text);
     void updateEnabled();
 
     std::unique_ptr<Ui::SettingsDialog> m_ui;
