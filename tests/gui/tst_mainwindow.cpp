@@ -307,6 +307,25 @@ private slots:
         QCOMPARE(item.data(DownloadQueue::TargetPathRole).toString(), target);
     }
 
+    void saveDialogNeverStartsInAFolderThatIsGone()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        const QString id = firstCompletedId(*h.window);
+        select(*h.window, id);
+        QTemporaryDir gone;
+        h.settings.setLastSaveFolder(gone.path());
+        QVERIFY(gone.remove());
+        h.window->downloadSelected(true);
+        QTRY_COMPARE(h.chooser.saveCalls.size(), 1);
+        QCOMPARE(QFileInfo(h.chooser.saveCalls.first()).absolutePath(), h.settings.downloadFolder());
+        // The download folder gone too: home, never the working directory.
+        h.settings.setDownloadFolder(gone.path());
+        h.window->downloadSelected(true);
+        QTRY_COMPARE(h.chooser.saveCalls.size(), 2);
+        QCOMPARE(QFileInfo(h.chooser.saveCalls.last()).absolutePath(), QDir::homePath());
+    }
+
     void cancelledSaveDialogDownloadsNothing()
     {
         test::GuiHarness h;

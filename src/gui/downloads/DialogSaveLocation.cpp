@@ -15,15 +15,25 @@ DialogSaveLocation::DialogSaveLocation(SaveLocationChooser *chooser, Settings *s
     : QObject(parent), m_chooser(chooser), m_settings(settings), m_parent(parent)
 {}
 
+QString DialogSaveLocation::startFolder() const
+{
+    // The last folder used, else the download folder, else home: a folder that is gone (an unplugged disk, a
+    // deleted project) would leave the native dialog in the working directory.
+    for (const QString &folder : {m_settings->lastSaveFolder(), m_settings->downloadFolder(), QDir::homePath()}) {
+        if (!folder.isEmpty() && QFileInfo(folder).isDir())
+            return folder;
+    }
+    return QDir::homePath();
+}
+
 void DialogSaveLocation::chooseFile(const Report &report, const QString &suggestedName, QObject *context, Answer answer)
 {
     enqueue({[this, report, suggestedName] {
                  const QString title = report.title.isEmpty() ? report.id : report.title;
                  const QString filter = Format::fileKind(report.mimeType) + QStringLiteral(" (*.") +
                                         QFileInfo(suggestedName).suffix() + QStringLiteral(");;") + tr("All files (*)");
-                 const QString path =
-                     m_chooser->chooseSaveFile(m_parent, tr("Save “%1”").arg(title),
-                                               QDir(m_settings->lastSaveFolder()).filePath(suggestedName), filter);
+                 const QString path = m_chooser->chooseSaveFile(m_parent, tr("Save “%1”").arg(title),
+                                                                QDir(startFolder()).filePath(suggestedName), filter);
                  if (!path.isEmpty())
                      m_settings->setLastSaveFolder(QFileInfo(path).absolutePath());
                  return path;
@@ -34,8 +44,8 @@ void DialogSaveLocation::chooseFile(const Report &report, const QString &suggest
 void DialogSaveLocation::chooseFolder(int count, QObject *context, Answer answer)
 {
     enqueue({[this, count] {
-                 const QString folder = m_chooser->chooseFolder(m_parent, tr("Save %n reports to", nullptr, count),
-                                                                m_settings->lastSaveFolder());
+                 const QString folder =
+                     m_chooser->chooseFolder(m_parent, tr("Save %n reports to", nullptr, count), startFolder());
                  if (!folder.isEmpty())
                      m_settings->setLastSaveFolder(folder);
                  return folder;

@@ -29,6 +29,7 @@ public:
     void chooseFolder(int count, QObject *context, Answer answer) override;
 
 private:
+    QString startFolder() const;
     struct Question
     {
         std::function<QString()> ask;
