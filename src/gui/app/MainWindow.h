@@ -55,6 +55,8 @@ public:
     bool isShowingWelcome() const;
     /// "Demo data" in the title and status bar.
     void setDemoMode(bool demo);
+    /// The overall download progress in the title ("42% — GetBill Reports"); -1 when nothing runs.
+    void setOverallProgress(int percent);
     bool isDemoMode() const { return m_demo; }
     /// What is already saved (the history the CLI shares), shown on the report rows.
     void setHistory(DownloadHistory *history);
@@ -126,6 +128,7 @@ private:
     QProgressBar *m_busy;
     QLabel *m_modeLabel;
     bool m_demo = false;
+    int m_progress = -1;
     QStringList m_idsWaitingForList;
     std::function<bool()> m_closeGuard;
 };
