@@ -7,6 +7,7 @@
 #include "FileManagerItems.h"
 #include "LauncherEntry.h"
 
+#include <QProcess>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -22,6 +23,7 @@ private slots:
     void notifyReachesTheServerAndAClickComesBack();
     void aClosedNotificationIsForgotten();
     void noNotificationServer();
+    void realNotificationDaemon();
     void showItemsSelectsTheFiles();
     void noFileManager();
     void launcherEntryShowsProgressAndClears();
@@ -88,6 +90,38 @@ void TestDesktopBus::noNotificationServer()
     // A bus that is not connected at all is the same answer.
     DesktopNotifier offline(QDBusConnection(u"not-connected"_s));
     QVERIFY(!offline.notify(u"Download finished"_s, u"Q1"_s, u"/tmp/q1.pdf"_s));
+}
+
+void TestDesktopBus::realNotificationDaemon()
+{
+    // Debian's notification-daemon on the test's display and bus: the notifier finds it and it takes the call.
+    QVERIFY2(qEnvironmentVariableIsSet("DISPLAY"), "run through scripts/test: it provides Xvfb");
+    QProcess daemon;
+    daemon.start(u"/usr/lib/notification-daemon/notification-daemon"_s, {u"--replace"_s});
+    QVERIFY2(daemon.waitForStarted(), "notification-daemon is missing: scripts/test installs it");
+    DesktopNotifier notifier(QDBusConnection::sessionBus());
+    QTRY_VERIFY_WITH_TIMEOUT(notifier.isAvailable(), 5'000);
+    QDBusMessage info = QDBusMessage::createMethodCall(DesktopNotifier::service, u"/org/freedesktop/Notifications"_s,
+                                                       u"org.freedesktop.Notifications"_s, u"GetServerInformation"_s);
+    const QDBusMessage reply = QDBusConnection::sessionBus().call(info, QDBus::Block, 5'000);
+    QCOMPARE(reply.type(), QDBusMessage::ReplyMessage);
+    QVERIFY(!reply.arguments().value(0).toString().isEmpty());
+    // It supports actions: what makes a click on a notification come back as ActionInvoked.
+    QDBusMessage caps = QDBusMessage::createMethodCall(DesktopNotifier::service, u"/org/freedesktop/Notifications"_s,
+                                                       u"org.freedesktop.Notifications"_s, u"GetCapabilities"_s);
+    QVERIFY(QDBusConnection::sessionBus()
+                .call(caps, QDBus::Block, 5'000)
+                .arguments()
+                .value(0)
+                .toStringList()
+                .contains(u"actions"_s));
+    QVERIFY(notifier.notify(u"Download finished"_s, u"Q1"_s, u"/tmp/q1.pdf"_s));
+    daemon.terminate();
+    if (!daemon.waitForFinished(5'000)) {
+        daemon.kill();
+        daemon.waitForFinished();
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(!notifier.isAvailable(), 5'000);
 }
 
 void TestDesktopBus::showItemsSelectsTheFiles()

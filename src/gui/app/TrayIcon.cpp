@@ -43,8 +43,12 @@ void TrayIcon::setRunning(const QList<DownloadProgressSummary::Item> &items)
         m_running << action;
     }
     m_separator->setVisible(!items.isEmpty());
-    m_icon->setToolTip(items.isEmpty() ? tr("GetBill Reports")
-                                       : tr("GetBill Reports — %n download(s) running", nullptr, int(items.size())));
+    if (items.isEmpty())
+        m_icon->setToolTip(tr("GetBill Reports"));
+    else if (items.size() == 1)
+        m_icon->setToolTip(tr("GetBill Reports — 1 download running"));
+    else
+        m_icon->setToolTip(tr("GetBill Reports — %1 downloads running").arg(items.size()));
 }
 
 void TrayIcon::showMessage(const QString &title, const QString &body)
