@@ -9,6 +9,7 @@
 #include "FileLauncher.h"
 #include "GuiHarness.h"
 #include "MainWindow.h"
+#include "MessageBar.h"
 #include "QuitQuestion.h"
 #include "Settings.h"
 #include "TrayIcon.h"
@@ -43,6 +44,7 @@ struct Rig
     MemorySecretStore memory;
     ScriptedChooser chooser;
     RecordingLauncher launcher;
+    gui::FileLauncher *launcherPart = &launcher;
     TestFixture api;
     std::unique_ptr<Application> app;
 
@@ -56,7 +58,7 @@ struct Rig
         parts.settings = &settings;
         parts.secrets = &memory;
         parts.chooser = &chooser;
-        parts.launcher = &launcher;
+        parts.launcher = launcherPart;
         app = std::make_unique<Application>(Application::Options{api.server().apiUrl().toString(), false, {}}, parts);
         if (!app->start())
             return false;
@@ -101,6 +103,19 @@ struct Rig
     QuitQuestion *question() const { return app->window()->findChild<QuitQuestion *>(u"quitQuestion"_s); }
 };
 
+/// A file manager that cannot be started.
+class RefusingLauncher : public gui::FileLauncher
+{
+public:
+    bool open(const QString &) override { return false; }
+    bool showInFolder(const QString &path) override
+    {
+        asked << path;
+        return false;
+    }
+    QStringList asked;
+};
+
 /// Records the URLs QDesktopServices is asked to open (Qt's own hook for a scheme's handler).
 class UrlRecorder : public QObject
 {
@@ -123,6 +138,7 @@ private slots:
     void notifiesWhatEndsWhileTheWindowIsNotActive();
     void aBatchIsOneNotification();
     void aFailureIsNotified();
+    void aFileManagerThatFailsIsSaid();
     void quietAboutWhatTheUserWatched();
     void noTrayMeansTheQuitQuestion();
     void trayKeepsTheApplicationRunning();
@@ -252,6 +268,25 @@ void TestDesktopIntegration::aFailureIsNotified()
     server.click(server.calls.at(0).id);
     QTRY_VERIFY(rig.app->window()->isVisible());
     QVERIFY(rig.launcher.shown.isEmpty());
+}
+
+void TestDesktopIntegration::aFileManagerThatFailsIsSaid()
+{
+    FakeNotifications server;
+    QVERIFY(server.isRegistered());
+    Rig rig;
+    RefusingLauncher refusing;
+    rig.launcherPart = &refusing;
+    QVERIFY(rig.start());
+    rig.app->window()->hide();
+    const QString target = rig.download(u"report_no_file_manager"_s, 50'000);
+    QTRY_COMPARE_WITH_TIMEOUT(server.calls.size(), 1, 10'000);
+    server.click(server.calls.at(0).id);
+    // The window comes back and says why nothing else opened.
+    QTRY_VERIFY(rig.app->window()->isVisible());
+    QCOMPARE(refusing.asked, QStringList{target});
+    QVERIFY2(rig.app->window()->messageBar()->text().contains(target),
+             qPrintable(rig.app->window()->messageBar()->text()));
 }
 
 void TestDesktopIntegration::quietAboutWhatTheUserWatched()
