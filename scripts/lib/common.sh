@@ -10,9 +10,10 @@ GETBILL_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-
     qt6-tools-dev-tools qt6-l10n-tools qtkeychain-qt6-dev libgl-dev libqt6svg6 qt6-qpa-plugins libssl-dev
     libquazip1-qt6-dev zlib1g-dev qt6-5compat-dev qt6-pdf-dev)
 # nginx (Debian's nginx-light), openssl, tinyproxy and curl are the real servers and the independent client of the
-# integration tests.
+# integration tests; trayer (a system tray for X) and notification-daemon are the desktop tests' tray host and
+# notification server.
 GETBILL_TEST_PACKAGES=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools poppler-utils unzip e2fsprogs
-    desktop-file-utils appstream nginx-light openssl tinyproxy curl)
+    desktop-file-utils appstream nginx-light openssl tinyproxy curl trayer notification-daemon)
 # scripts/bench: the servers and curl of the tests, GNU time for peak memory, libxcb headers for window_startup, a
 # virtual display, and column for the table.
 GETBILL_BENCH_PACKAGES=(nginx-light openssl curl time libxcb1-dev xvfb xauth bsdextrautils)

@@ -15,6 +15,8 @@ const QString DownloadFolderKey = QStringLiteral("downloads/folder");
 const QString LastFolderKey = QStringLiteral("downloads/lastFolder");
 const QString ConcurrentKey = QStringLiteral("downloads/maxConcurrent");
 const QString CaBundleKey = QStringLiteral("network/caBundle");
+const QString KeepInTrayKey = QStringLiteral("window/keepRunningInTray");
+const QString TrayNoticeKey = QStringLiteral("window/trayNoticeShown");
 const QString GeometryKey = QStringLiteral("window/geometry");
 const QString WindowStateKey = QStringLiteral("window/state");
 const QString HeaderKey = QStringLiteral("window/reportTableHeader");
@@ -85,6 +87,26 @@ int Settings::maxConcurrentDownloads() const
 void Settings::setMaxConcurrentDownloads(int n)
 {
     m_store->setValue(ConcurrentKey, qBound(minConcurrent, n, maxConcurrentLimit));
+}
+
+bool Settings::keepRunningInTray() const
+{
+    return m_store->value(KeepInTrayKey, true).toBool();
+}
+
+void Settings::setKeepRunningInTray(bool keep)
+{
+    m_store->setValue(KeepInTrayKey, keep);
+}
+
+bool Settings::trayNoticeShown() const
+{
+    return m_store->value(TrayNoticeKey, false).toBool();
+}
+
+void Settings::setTrayNoticeShown(bool shown)
+{
+    m_store->setValue(TrayNoticeKey, shown);
 }
 
 QString Settings::caBundlePath() const

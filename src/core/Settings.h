@@ -50,6 +50,13 @@ public:
     QString caBundlePath() const;
     void setCaBundlePath(const QString &path);
 
+    /// Closing the window while downloads run keeps the application in the tray (when there is one). Default on.
+    bool keepRunningInTray() const;
+    void setKeepRunningInTray(bool keep);
+    /// Whether the user was told once that the application keeps downloading in the tray.
+    bool trayNoticeShown() const;
+    void setTrayNoticeShown(bool shown);
+
     // Window state, opaque blobs from QWidget/QHeaderView.
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray &state);

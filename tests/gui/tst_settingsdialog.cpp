@@ -4,6 +4,7 @@
 #include "GuiHarness.h"
 #include "SettingsDialog.h"
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFileInfo>
 #include <QLineEdit>
@@ -75,6 +76,9 @@ private slots:
             QCOMPARE(spin->maximum(), 8);
             QCOMPARE(spin->minimum(), 1);
             spin->setValue(6);
+            auto *tray = dialog.findChild<QCheckBox *>(u"trayCheck"_s);
+            QVERIFY(tray->isChecked()); // on unless the user says otherwise
+            QTest::mouseClick(tray, Qt::LeftButton);
             QTest::mouseClick(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
             QCOMPARE(dialog.result(), int(QDialog::Accepted));
         }
@@ -85,12 +89,14 @@ private slots:
         QCOMPARE(settings.saveMode(), Settings::SaveMode::AlwaysToFolder);
         QCOMPARE(settings.downloadFolder(), folder.path());
         QCOMPARE(settings.maxConcurrentDownloads(), 6);
+        QVERIFY(!settings.keepRunningInTray());
 
         // Reopened, the dialog shows what was saved.
         SettingsDialog again(&settings, &chooser);
         QCOMPARE(again.findChild<QLineEdit *>(u"apiUrlEdit"_s)->text(), u"http://127.0.0.1:8080/external-api/v1"_s);
         QVERIFY(again.findChild<QRadioButton *>(u"folderRadio"_s)->isChecked());
         QCOMPARE(again.findChild<QSpinBox *>(u"concurrentSpin"_s)->value(), 6);
+        QVERIFY(!again.findChild<QCheckBox *>(u"trayCheck"_s)->isChecked());
     }
 
     void rejectsMissingFolderAndBadCertificates()

@@ -44,6 +44,7 @@ SettingsDialog::SettingsDialog(Settings *settings, SaveLocationChooser *chooser,
     m_ui->folderRadio->setChecked(toFolder);
     m_ui->folderEdit->setText(QDir::toNativeSeparators(m_settings->downloadFolder()));
     m_ui->concurrentSpin->setValue(m_settings->maxConcurrentDownloads());
+    m_ui->trayCheck->setChecked(m_settings->keepRunningInTray());
 
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
@@ -142,6 +143,7 @@ void SettingsDialog::accept()
     if (toFolder)
         m_settings->setDownloadFolder(QDir::fromNativeSeparators(m_ui->folderEdit->text().trimmed()));
     m_settings->setMaxConcurrentDownloads(m_ui->concurrentSpin->value());
+    m_settings->setKeepRunningInTray(m_ui->trayCheck->isChecked());
     m_settings->sync();
     QDialog::accept();
 }

@@ -2,6 +2,7 @@
 
 #include "ApiAddress.h"
 #include "DemoService.h"
+#include "DesktopIntegration.h"
 #include "FileLauncher.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
@@ -92,6 +93,7 @@ Application::~Application()
     // Quitting cancels what is still running: the jobs remove their partial files (issue: quit asks first).
     if (m_downloads)
         m_downloads->cancelAll();
+    m_desktop.reset();
     m_window.reset();
 }
 
@@ -150,6 +152,9 @@ bool Application::start()
     connect(m_window.get(), &MainWindow::settingsChanged, this, &Application::onSettingsChanged);
     connect(m_window.get(), &MainWindow::quitRequested, this, &Application::quit);
     m_window->setCloseGuard([this] { return onWindowClose(); });
+    m_desktop =
+        std::make_unique<DesktopIntegration>(m_window.get(), m_downloads->queue(), m_settings.get(), m_parts.launcher);
+    connect(m_desktop.get(), &DesktopIntegration::quitRequested, this, &Application::quit);
     connect(m_window.get(), &MainWindow::closed, this, &Application::finish);
     // Logging out with downloads running: what arrived is kept for the next start, as "resume later" does.
     connect(qApp, &QGuiApplication::commitDataRequest, this, [this] {
@@ -314,7 +319,9 @@ bool Application::onWindowClose()
 {
     if (m_finishing || !isBusy())
         return true;
-    askBeforeQuitting();
+    // With a tray, the application stays there and keeps downloading; without one, the user chooses.
+    if (!m_desktop->hideToTray())
+        askBeforeQuitting();
     return false;
 }
 

@@ -25,6 +25,7 @@ class StaticToken;
 
 namespace getbill::gui {
 
+class DesktopIntegration;
 class FileLauncher;
 class MainWindow;
 class SaveLocationChooser;
@@ -77,6 +78,7 @@ public:
     PreviewCache *previewCache() const { return m_previews.get(); }
     Settings *settings() const { return m_settings.get(); }
     ProxyAuthenticator *proxy() const { return m_proxy.get(); }
+    DesktopIntegration *desktop() const { return m_desktop.get(); }
 
 public slots:
     /// "Explore with demo data": the demo host, its token and its API; leftovers resume.
@@ -127,6 +129,7 @@ private:
     std::unique_ptr<PreviewCache> m_previews;
     std::unique_ptr<DownloadController> m_downloads;
     std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<DesktopIntegration> m_desktop;
     bool m_recovered = false;
     bool m_finishing = false; ///< the window may close now
     bool m_asking = false;    ///< the quit question is open

@@ -208,11 +208,18 @@ void MainWindow::setDemoMode(bool demo)
     m_demo = demo;
     if (QAction *back = findChild<QAction *>(QStringLiteral("actionDemo"), Qt::FindDirectChildrenOnly))
         back->setEnabled(!demo); // already there
-    setWindowTitle(demo ? tr("GetBill Reports — Demo data") : tr("GetBill Reports"));
+    setOverallProgress(m_progress); // the title names the demo
     m_modeLabel->setText(demo ? tr("Demo data (sample reports on this computer)") : m_api->baseUrl().host());
     m_modeLabel->setStyleSheet(demo ? QStringLiteral("QLabel{background:#fff3c4;color:#4d3b00;border-radius:3px;"
                                                      "padding:1px 8px;}")
                                     : QString());
+}
+
+void MainWindow::setOverallProgress(int percent)
+{
+    m_progress = percent;
+    const QString title = m_demo ? tr("GetBill Reports — Demo data") : tr("GetBill Reports");
+    setWindowTitle(percent < 0 ? title : tr("%1% — %2").arg(percent).arg(title));
 }
 
 void MainWindow::setHistory(DownloadHistory *history)

@@ -57,6 +57,8 @@ public:
     void setDemoMode(bool demo);
     /// Whether File > Back to demo data is offered (a build or a start without the demo host has none).
     void setDemoAvailable(bool available);
+    /// The overall download progress in the title ("42% — GetBill Reports"); -1 when nothing runs.
+    void setOverallProgress(int percent);
     bool isDemoMode() const { return m_demo; }
     /// What is already saved (the history the CLI shares), shown on the report rows.
     void setHistory(DownloadHistory *history);
@@ -130,6 +132,7 @@ private:
     QProgressBar *m_busy;
     QLabel *m_modeLabel;
     bool m_demo = false;
+    int m_progress = -1;
     QStringList m_idsWaitingForList;
     std::function<bool()> m_closeGuard;
 };

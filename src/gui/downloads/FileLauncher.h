@@ -19,7 +19,8 @@ class DesktopFileLauncher : public FileLauncher
 {
 public:
     bool open(const QString &path) override;
-    /// Opens the containing folder (selecting the file would need a per-platform file manager call).
+    /// Shows the file selected in the file manager (FileManager1 on Linux, Explorer, Finder); on Linux without
+    /// FileManager1, opens the containing folder.
     bool showInFolder(const QString &path) override;
 };
 
