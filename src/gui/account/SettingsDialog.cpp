@@ -2,6 +2,7 @@
 
 #include "SaveLocationChooser.h"
 #include "Settings.h"
+#include "Tint.h"
 #include "api/NetworkOptions.h"
 #include "api/UrlPolicy.h"
 #include "ui_SettingsDialog.h"
@@ -18,6 +19,7 @@ SettingsDialog::SettingsDialog(Settings *settings, SaveLocationChooser *chooser,
 {
     m_ui->setupUi(this);
     m_ui->errorLabel->hide();
+    Tint::apply(m_ui->errorLabel, Tint::Tone::Error, QStringLiteral("padding:6px;"));
     m_ui->folderCreateButton->hide();
     // A folder that is not there yet (a new account's ~/Downloads) is offered to be made, not just refused.
     connect(m_ui->folderCreateButton, &QPushButton::clicked, this, [this] {

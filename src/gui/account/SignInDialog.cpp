@@ -1,5 +1,6 @@
 #include "SignInDialog.h"
 
+#include "Tint.h"
 #include "api/ApiClient.h"
 #include "api/UrlPolicy.h"
 #include "auth/Account.h"
@@ -22,6 +23,7 @@ SignInDialog::SignInDialog(Account *account, ApiClient *api, QWidget *parent)
     m_ui->apiUrlEdit->setText(m_account->apiUrl().toString());
     m_ui->busyBar->hide();
     m_ui->errorLabel->hide();
+    Tint::apply(m_ui->errorLabel, Tint::Tone::Error, QStringLiteral("padding:6px;"));
     m_ui->sessionOnlyButton->hide();
     // The inline error belongs to the form: say it to screen readers too.
     m_ui->errorLabel->setAccessibleDescription(tr("What went wrong while signing in"));

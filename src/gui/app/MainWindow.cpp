@@ -11,6 +11,7 @@
 #include "ReportsView.h"
 #include "Settings.h"
 #include "SettingsDialog.h"
+#include "Tint.h"
 #include "WindowPlacement.h"
 #include "api/ApiClient.h"
 #include "download/DownloadController.h"
@@ -207,12 +208,13 @@ void MainWindow::setDemoMode(bool demo)
 {
     m_demo = demo;
     if (QAction *back = findChild<QAction *>(QStringLiteral("actionDemo"), Qt::FindDirectChildrenOnly))
-        back->setEnabled(!demo); // already there
+        back->setEnabled(!demo);    // already there
     setOverallProgress(m_progress); // the title names the demo
     m_modeLabel->setText(demo ? tr("Demo data (sample reports on this computer)") : m_api->baseUrl().host());
-    m_modeLabel->setStyleSheet(demo ? QStringLiteral("QLabel{background:#fff3c4;color:#4d3b00;border-radius:3px;"
-                                                     "padding:1px 8px;}")
-                                    : QString());
+    if (demo)
+        Tint::apply(m_modeLabel, Tint::Tone::Demo, QStringLiteral("padding:1px 8px;"));
+    else
+        m_modeLabel->setStyleSheet({});
 }
 
 void MainWindow::setOverallProgress(int percent)

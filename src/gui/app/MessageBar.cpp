@@ -1,7 +1,9 @@
 #include "MessageBar.h"
 
 #include "PlainText.h"
+#include "Tint.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -56,18 +58,31 @@ void MessageBar::showMessage(Level level, const QString &text, const QString &ac
     m_action->setText(actionText);
     m_action->setVisible(static_cast<bool>(m_callback));
     QStyle::StandardPixmap pixmap = QStyle::SP_MessageBoxInformation;
-    QString colours = QStringLiteral("background:#e8f1fb;border:1px solid #9cc0e6;color:#1d3b5c;");
+    Tint::Tone tone = Tint::Tone::Information;
     if (level == Level::Warning) {
         pixmap = QStyle::SP_MessageBoxWarning;
-        colours = QStringLiteral("background:#fff6dc;border:1px solid #e6c76a;color:#4d3b00;");
+        tone = Tint::Tone::Warning;
     } else if (level == Level::Error) {
         pixmap = QStyle::SP_MessageBoxCritical;
-        colours = QStringLiteral("background:#fdecea;border:1px solid #e3a29c;color:#5c1a14;");
+        tone = Tint::Tone::Error;
     }
-    setStyleSheet(QStringLiteral("#messageBar{") + colours + QStringLiteral("border-radius:4px;}"));
+    Tint::apply(this, tone);
     m_icon->setPixmap(style()->standardIcon(pixmap).pixmap(20, 20));
     setAccessibleDescription(text);
     show();
+}
+
+void MessageBar::changeEvent(QEvent *event)
+{
+    QFrame::changeEvent(event);
+    // A theme switch while a message shows: its colours follow.
+    if (event->type() == QEvent::PaletteChange && !isHidden() && !m_restyling) {
+        m_restyling = true;
+        Tint::apply(this, m_level == Level::Error     ? Tint::Tone::Error
+                          : m_level == Level::Warning ? Tint::Tone::Warning
+                                                      : Tint::Tone::Information);
+        m_restyling = false;
+    }
 }
 
 void MessageBar::showError(const QString &text, std::function<void()> retry)

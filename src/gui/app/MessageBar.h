@@ -38,6 +38,9 @@ public:
 signals:
     void dismissed();
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     QLabel *m_icon;
     QLabel *m_text;
@@ -45,6 +48,7 @@ private:
     QToolButton *m_close;
     std::function<void()> m_callback;
     Level m_level = Level::Information;
+    bool m_restyling = false;
 };
 
 } // namespace getbill::gui

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <QColor>
+#include <QString>
+
+class QPalette;
+class QWidget;
+
+namespace getbill::gui::Tint {
+
+/// The tone of a message: information, warning, error, or the demo's badge.
+enum class Tone
+{
+    Information,
+    Warning,
+    Error,
+    Demo,
+};
+
+/// Backgrounds and borders for messages, made from the palette the user runs (light, dark, high contrast): the
+/// window colour with a little of the tone's accent, and the palette's own text colour on it. A cream background
+/// with a dark theme's white text, unreadable, cannot happen.
+QColor background(const QPalette &palette, Tone tone);
+QColor border(const QPalette &palette, Tone tone);
+/// WCAG contrast ratio of two colours (1 to 21).
+double contrast(const QColor &a, const QColor &b);
+/// Styles `widget` (selected by its object name) as a tinted box, its labels in the palette's window text.
+void apply(QWidget *widget, Tone tone, const QString &extra = {});
+
+} // namespace getbill::gui::Tint
