@@ -14,8 +14,9 @@ const QString secretNames = QStringLiteral(
 
 const QRegularExpression &bearerPattern()
 {
-    static const QRegularExpression pattern(QStringLiteral("(\\b(?:Bearer|Basic)\\s+)[^\\s\"',;]+"),
-                                            QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression pattern(
+        QStringLiteral("(\\bBearer\\s+|\\bAuthorization:\\s*Basic\\s+)[^\\s\"',;]+"),
+        QRegularExpression::CaseInsensitiveOption);
     return pattern;
 }
 

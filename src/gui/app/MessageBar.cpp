@@ -68,6 +68,7 @@ void MessageBar::showMessage(Level level, const QString &text, const QString &ac
     m_icon->setPixmap(style()->standardIcon(pixmap).pixmap(20, 20));
     setAccessibleDescription(text);
     show();
+    emit shown(level, text);
 }
 
 void MessageBar::showError(const QString &text, std::function<void()> retry)
