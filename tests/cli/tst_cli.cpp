@@ -256,9 +256,9 @@ private slots:
     {
         const Result r = run({QStringLiteral("--help")}, baseEnvironment());
         EXPECT_EXIT(r, exitOk);
-        QVERIFY(r.out.startsWith("Usage: getbill-reports-cli [--api-url URL] [--demo] COMMAND"));
+        QVERIFY(r.out.startsWith("Usage: getbill-reports-cli [--api-url URL] [--demo] [--verbose] COMMAND"));
         for (const char *word : {"list [--type TYPE] [--json]", "show ID [--json]", "download ID...", "--overwrite",
-                                 "--jobs N", "auth set-token", "GETBILL_CA_BUNDLE"})
+                                 "--jobs N", "auth set-token", "GETBILL_CA_BUNDLE", "--verbose       log each HTTP"})
             QVERIFY2(r.out.contains(word), word);
         QVERIFY(r.err.isEmpty());
     }
