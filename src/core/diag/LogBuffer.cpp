@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QMutexLocker>
+#include <QScopeGuard>
 #include <cstdio>
 
 namespace getbill {
@@ -103,6 +104,12 @@ QStringList LogBuffer::lines() const
 
 void LogBuffer::handler(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
+    // A message logged while a message is being taken (by Qt itself, inside the redaction) must not lock again.
+    static thread_local bool inside = false;
+    if (inside)
+        return;
+    inside = true;
+    const auto leave = qScopeGuard([] { inside = false; });
     QtMessageHandler previous = nullptr;
     Echo echo;
     QStringList secrets;
