@@ -40,7 +40,7 @@ void TestRedactor::secretsGo_data()
     QTest::newRow("access_token json") << uR"({"access_token": "eyJhbGc.x.y", "expires_in": 3600})"_s
                                        << u"eyJhbGc.x.y"_s
                                        << uR"({"access_token": "[redacted]", "expires_in": 3600})"_s;
-    QTest::newRow("client_secret json") << uR"({"client_secret":"s\"ecret"})"_s << u"ecret"_s
+    QTest::newRow("client_secret json") << uR"({"client_secret":"s\"ecret"})"_s << uR"(s\"ecret)"_s
                                         << uR"({"client_secret":"[redacted]"})"_s;
     QTest::newRow("signature") << u"http://127.0.0.1:4000/files/r.pdf?expires=1700000000&signature=AbC-_12"_s
                                << u"AbC-_12"_s

@@ -7,6 +7,7 @@
 #include "GuiHarness.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
+#include "ReportTableModel.h"
 #include "auth/Credential.h"
 #include "auth/MemorySecretStore.h"
 #include "download/DownloadController.h"
@@ -84,6 +85,9 @@ void TestDiagnostics::savedReportHasNoSecret()
     parts.launcher = &launcher;
     Application app({api.server().apiUrl().toString(), false, {}}, parts);
     QVERIFY(app.start());
+    // Signed in once the list of the saved account is in.
+    QSignalSpy loaded(app.window(), &MainWindow::listLoaded);
+    QVERIFY((app.window()->reportModel()->rowCount() > 0 && !app.window()->isLoading()) || loaded.wait(10'000));
 
     // One download that works (its signed link is logged) and one that fails (a last error).
     const QString target = dir.filePath(u"report.csv"_s);
