@@ -154,7 +154,7 @@ std::optional<qint64> CliOptions::parseDuration(const QString &text)
 
 QString CliOptions::usage()
 {
-    return tr("Usage: getbill-reports-cli [--api-url URL] [--demo] COMMAND\n"
+    return tr("Usage: getbill-reports-cli [--api-url URL] [--demo] [--verbose] COMMAND\n"
               "\n"
               "Commands:\n"
               "  list [--type TYPE] [--json]      list every report (all pages), as a table or a JSON array\n"
@@ -176,6 +176,8 @@ QString CliOptions::usage()
               "Options:\n"
               "  --api-url URL   the GetBill API (https, or http on localhost only)\n"
               "  --demo          use a built-in sandbox with sample reports; no account needed\n"
+              "  --verbose       log each HTTP request on standard error (method, host, path, status, time),\n"
+              "                  without tokens, secrets or link signatures; standard output is unchanged\n"
               "  --help          show this text\n"
               "  --version       show the version\n"
               "\n"
@@ -194,7 +196,7 @@ QString CliOptions::usage()
 
 QString CliOptions::shortUsage()
 {
-    return tr("Usage: getbill-reports-cli [--api-url URL] [--demo] list|show|download|sync|auth ...\n"
+    return tr("Usage: getbill-reports-cli [--api-url URL] [--demo] [--verbose] list|show|download|sync|auth ...\n"
               "Run `getbill-reports-cli --help` for the commands and their options.");
 }
 
@@ -253,6 +255,10 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
         }
         if (argument == QLatin1String("--demo")) {
             o.demo = true;
+            continue;
+        }
+        if (argument == QLatin1String("--verbose")) {
+            o.verbose = true;
             continue;
         }
 

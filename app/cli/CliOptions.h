@@ -31,6 +31,7 @@ struct CliOptions
     Command command = Command::None;
     QString apiUrl; ///< --api-url; empty means GETBILL_API_URL or the default
     bool demo = false;
+    bool verbose = false; ///< --verbose: one line per HTTP request on standard error, redacted
 
     // list, show
     QString type;

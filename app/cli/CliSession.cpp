@@ -11,7 +11,9 @@
 #include "api/ApiClient.h"
 #include "api/UrlPolicy.h"
 #include "auth/TokenProvider.h"
+#include "diag/LogBuffer.h"
 #include "net/ProxyAuthenticator.h"
+#include "net/RequestLog.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -36,6 +38,27 @@ CliSession::~CliSession()
     m_api.reset();
     m_tokens.reset();
     m_testClock.reset();
+    if (m_requestLog) {
+        RequestLog::setEnabled(false);
+        m_requestLog->uninstall();
+    }
+}
+
+void CliSession::startRequestLog()
+{
+    // The request lines go through the console (plain text, never across a progress line) and are redacted twice:
+    // where they are made and here, with the environment's own secrets as known secrets.
+    m_requestLog = std::make_unique<LogBuffer>();
+    m_requestLog->setKnownSecrets({m_environment.token, m_environment.proxyPassword});
+    Console *console = m_console;
+    m_requestLog->setEcho([console](const QString &category, const QString &line) {
+        if (category != QLatin1String("getbill.http"))
+            return false;
+        console->message(line);
+        return true;
+    });
+    m_requestLog->install();
+    RequestLog::setEnabled(true);
 }
 
 void CliSession::finish(ExitStatus status)
@@ -78,6 +101,8 @@ void CliSession::run()
     // Companies' proxies: the system's settings (https_proxy, no_proxy), credentials from the proxy's address or
     // GETBILL_PROXY_USER / GETBILL_PROXY_PASSWORD.
     ProxyAuthenticator::useSystemProxies();
+    if (m_options.verbose)
+        startRequestLog();
     m_proxy = std::make_unique<ProxyAuthenticator>(m_network);
     m_proxy->setCredentials(m_environment.proxyUser, m_environment.proxyPassword);
     if (const ExitStatus status = configure(); status != ExitStatus::Ok) {

@@ -14,6 +14,7 @@ class QNetworkAccessManager;
 namespace getbill {
 class ApiClient;
 class Clock;
+class LogBuffer;
 class DemoService;
 class ProxyAuthenticator;
 class SecretStore;
@@ -51,6 +52,7 @@ protected:
 
 private:
     ExitStatus configure();
+    void startRequestLog();
     ExitStatus openApi(std::unique_ptr<TokenProvider> tokens);
     std::unique_ptr<CliCommand> createCommand();
     void runCommand(CliCommand *command);
@@ -67,7 +69,8 @@ private:
     std::unique_ptr<ProxyAuthenticator> m_proxy;
     std::unique_ptr<TokenProvider> m_tokens;
     std::unique_ptr<ApiClient> m_api;
-    std::unique_ptr<Clock> m_testClock; ///< GETBILL_TEST_CLOCK_FILE
+    std::unique_ptr<Clock> m_testClock;      ///< GETBILL_TEST_CLOCK_FILE
+    std::unique_ptr<LogBuffer> m_requestLog; ///< --verbose: prints getbill.http lines through the console
     CliCommand *m_command = nullptr;
     ExitStatus m_exit = ExitStatus::Ok;
 };

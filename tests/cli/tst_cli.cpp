@@ -29,6 +29,7 @@ using getbill::sandbox::RecordedRequest;
 using getbill::sandbox::SandboxOptions;
 using getbill::sandbox::SandboxReport;
 using getbill::sandbox::SandboxServer;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -255,9 +256,9 @@ private slots:
     {
         const Result r = run({QStringLiteral("--help")}, baseEnvironment());
         EXPECT_EXIT(r, exitOk);
-        QVERIFY(r.out.startsWith("Usage: getbill-reports-cli [--api-url URL] [--demo] COMMAND"));
+        QVERIFY(r.out.startsWith("Usage: getbill-reports-cli [--api-url URL] [--demo] [--verbose] COMMAND"));
         for (const char *word : {"list [--type TYPE] [--json]", "show ID [--json]", "download ID...", "--overwrite",
-                                 "--jobs N", "auth set-token", "GETBILL_CA_BUNDLE"})
+                                 "--jobs N", "auth set-token", "GETBILL_CA_BUNDLE", "--verbose       log each HTTP"})
             QVERIFY2(r.out.contains(word), word);
         QVERIFY(r.err.isEmpty());
     }
@@ -815,6 +816,45 @@ private slots:
         const QString expected = QDir(dir.path()).filePath(s.filename);
         QCOMPARE(r.outLines(), QStringList{expected});
         QCOMPARE(readFile(expected), s.content);
+    }
+
+    void verboseLogsEachRequestWithoutSecrets()
+    {
+        const auto server = startServer(true);
+        const SandboxReport s = smallSample(*server);
+        QTemporaryDir dir;
+        const Result r =
+            run({QStringLiteral("--verbose"), QStringLiteral("download"), s.id}, environmentFor(*server), dir.path());
+        EXPECT_EXIT(r, exitOk);
+        // Standard output is the contract's: the path, nothing else.
+        QCOMPARE(r.outLines(), QStringList{QDir(dir.path()).filePath(s.filename)});
+        const QString host = server->apiUrl().host() + u':' + QString::number(server->apiUrl().port());
+        // Method, host, path without query, status and time, for the ticket and the file.
+        const QRegularExpression ticket(u"GET "_s + QRegularExpression::escape(host) + u" \\S*/reports/download/"_s +
+                                        QRegularExpression::escape(s.id) + u" -> 200 \\(\\d+ ms\\)"_s);
+        QVERIFY2(ticket.match(r.errText()).hasMatch(), r.err.constData());
+        const QList<RecordedRequest> files = requestsTo(*server, Fault::Host::Download);
+        QCOMPARE(files.size(), 1);
+        const QUrl signedUrl(u"http://host"_s + files.first().pathAndQuery);
+        const QUrlQuery query(signedUrl);
+        const QString signature = query.queryItemValue(u"signature"_s, QUrl::FullyDecoded);
+        QVERIFY(!signature.isEmpty());
+        const QRegularExpression file(u"GET \\S+ "_s + QRegularExpression::escape(signedUrl.path()) +
+                                      u" -> 200 \\(\\d+ ms\\)"_s);
+        QVERIFY2(file.match(r.errText()).hasMatch(), r.err.constData());
+        // Never the token, the signature (raw or encoded) or the query of the signed link.
+        QVERIFY(!r.err.contains(SandboxServer::demoToken().toUtf8()));
+        QVERIFY(!r.err.contains(signature.toUtf8()));
+        QVERIFY(!r.err.contains(QUrl::toPercentEncoding(signature)));
+        QVERIFY(!r.err.contains("signature="));
+        QVERIFY(!r.err.contains("expires="));
+
+        // Without --verbose, standard error stays empty (not a terminal) and standard output is the same.
+        QTemporaryDir quietDir;
+        const Result quiet = run({QStringLiteral("download"), s.id}, environmentFor(*server), quietDir.path());
+        EXPECT_EXIT(quiet, exitOk);
+        QVERIFY2(quiet.err.isEmpty(), quiet.err.constData());
+        QCOMPARE(quiet.outLines(), QStringList{QDir(quietDir.path()).filePath(s.filename)});
     }
 
     void downloadToFile()

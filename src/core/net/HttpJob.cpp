@@ -5,6 +5,7 @@
 #include "api/UrlPolicy.h"
 #include "auth/TokenProvider.h"
 #include "net/HttpErrors.h"
+#include "net/RequestLog.h"
 
 #include <QCoreApplication>
 #include <QNetworkAccessManager>
@@ -163,6 +164,7 @@ void HttpJob::send(const QString &token)
     } else {
         m_reply.reset(m_network->get(request));
     }
+    m_sentAt.start();
     if (m_purpose == HttpPurpose::File)
         m_reply->setReadBufferSize(m_options.readBufferBytes);
     connect(m_reply.data(), &QNetworkReply::metaDataChanged, this, &HttpJob::onMetaData);
@@ -236,6 +238,9 @@ void HttpJob::onFinished()
     QNetworkReply &reply = *m_reply;
     if (m_responseHeaders.isEmpty())
         onMetaData();
+    if (m_sentAt.isValid()) // once per reply: a full sink brings us back here
+        RequestLog::exchange(m_method, m_url, m_status, reply.error(), m_sentAt.elapsed());
+    m_sentAt.invalidate();
     if (m_purpose == HttpPurpose::File && m_status >= 200 && m_status < 300 &&
         reply.error() == QNetworkReply::NoError) {
         pump();

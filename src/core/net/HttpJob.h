@@ -5,6 +5,7 @@
 #include "api/RateLimit.h"
 #include "net/HttpErrors.h"
 
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QScopedPointer>
 #include <QTimer>
@@ -137,6 +138,7 @@ private:
 
     QScopedPointer<QNetworkReply, QScopedPointerDeleteLater> m_reply;
     QTimer m_retryTimer;
+    QElapsedTimer m_sentAt; ///< for the request log (RequestLog)
     QByteArray m_body;
     QList<QPair<QByteArray, QByteArray>> m_responseHeaders;
     RateLimit m_rateLimit;

@@ -3,6 +3,7 @@
 #include "ApiAddress.h"
 #include "DemoService.h"
 #include "DesktopIntegration.h"
+#include "Diagnostics.h"
 #include "FileLauncher.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
@@ -71,6 +72,7 @@ Application::Application(Options options, Parts parts, QObject *parent)
         m_ownLauncher = std::make_unique<DesktopFileLauncher>();
         m_parts.launcher = m_ownLauncher.get();
     }
+    m_diagnostics = std::make_unique<Diagnostics>();
     QCoreApplication::instance()->installEventFilter(this);
 }
 
@@ -151,6 +153,8 @@ bool Application::start()
     connect(m_window.get(), &MainWindow::signInRequested, this, &Application::signIn);
     connect(m_window.get(), &MainWindow::settingsChanged, this, &Application::onSettingsChanged);
     connect(m_window.get(), &MainWindow::quitRequested, this, &Application::quit);
+    connect(m_window.get(), &MainWindow::saveDiagnosticsRequested, this, &Application::saveDiagnostics);
+    m_diagnostics->watch(m_window->messageBar(), m_downloads->queue());
     m_window->setCloseGuard([this] { return onWindowClose(); });
     m_desktop =
         std::make_unique<DesktopIntegration>(m_window.get(), m_downloads->queue(), m_settings.get(), m_parts.launcher);
@@ -385,6 +389,15 @@ void Application::handOver(const QStringList &arguments)
     const QStringList ids = ReportLink::idsFromArguments(arguments);
     if (!ids.isEmpty())
         m_window->openReportIds(ids);
+}
+
+void Application::saveDiagnostics()
+{
+    // The account's current token is asked for (it may be the keychain's), so that it is removed wherever it shows.
+    m_account->requestToken(this, [this](const QString &token, const ApiError &) {
+        m_diagnostics->save(m_window.get(), m_parts.chooser, m_window->messageBar(), *m_settings, m_api->baseUrl(),
+                            {m_token->token(), token});
+    });
 }
 
 } // namespace getbill::gui

@@ -26,6 +26,7 @@ class StaticToken;
 namespace getbill::gui {
 
 class DesktopIntegration;
+class Diagnostics;
 class FileLauncher;
 class MainWindow;
 class SaveLocationChooser;
@@ -71,6 +72,7 @@ public:
     bool start();
 
     MainWindow *window() const { return m_window.get(); }
+    Diagnostics *diagnostics() const { return m_diagnostics.get(); }
     ApiClient *api() const { return m_api.get(); }
     Account *account() const { return m_account.get(); }
     DownloadController *downloads() const { return m_downloads.get(); }
@@ -112,6 +114,7 @@ private:
     bool onWindowClose();
     void askBeforeQuitting();
     void finish();
+    void saveDiagnostics();
 
     Options m_options;
     Parts m_parts;
@@ -119,6 +122,7 @@ private:
     std::unique_ptr<SecretStore> m_ownSecrets;
     std::unique_ptr<SaveLocationChooser> m_ownChooser;
     std::unique_ptr<FileLauncher> m_ownLauncher;
+    std::unique_ptr<Diagnostics> m_diagnostics; ///< first in, last out: it sees the log of everything else
     std::unique_ptr<Settings> m_settings;
     std::unique_ptr<QNetworkAccessManager> m_network;
     std::unique_ptr<ProxyAuthenticator> m_proxy;

@@ -98,6 +98,8 @@ signals:
     void listLoaded(bool ok);
     /// File > Quit (Ctrl+Q): the Application decides what happens to running downloads.
     void quitRequested();
+    /// Help > Save diagnostics…: the Application writes the report.
+    void saveDiagnosticsRequested();
     /// The window was closed and the close guard let it.
     void closed();
 

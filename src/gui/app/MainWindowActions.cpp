@@ -51,6 +51,8 @@ void MainWindow::createActions()
                               "you choose.</p>")
                                .arg(QStringLiteral(GETBILL_VERSION)));
     });
+    QAction *diagnostics = add(tr("Save &diagnostics…"), QStringLiteral("actionSaveDiagnostics"), {},
+                               [this] { emit saveDiagnosticsRequested(); });
     QAction *toggleDownloads = m_downloadsDock->toggleViewAction();
     toggleDownloads->setText(tr("&Downloads panel"));
     toggleDownloads->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
@@ -63,7 +65,7 @@ void MainWindow::createActions()
     file->addSeparator();
     file->addAction(quit);
     menuBar()->addMenu(tr("&View"))->addActions({find, reload, toggleDownloads});
-    menuBar()->addMenu(tr("&Help"))->addAction(about);
+    menuBar()->addMenu(tr("&Help"))->addActions({diagnostics, about});
 }
 
 void MainWindow::setDemoAvailable(bool available)

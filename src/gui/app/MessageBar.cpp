@@ -70,6 +70,7 @@ void MessageBar::showMessage(Level level, const QString &text, const QString &ac
     m_icon->setPixmap(style()->standardIcon(pixmap).pixmap(20, 20));
     setAccessibleDescription(text);
     show();
+    emit shown(level, text);
 }
 
 void MessageBar::changeEvent(QEvent *event)

@@ -37,6 +37,8 @@ public:
 
 signals:
     void dismissed();
+    /// A message was shown (the diagnostics keep the errors and warnings).
+    void shown(getbill::gui::MessageBar::Level level, const QString &text);
 
 protected:
     void changeEvent(QEvent *event) override;
