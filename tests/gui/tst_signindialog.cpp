@@ -55,6 +55,8 @@ private slots:
     void goodTokenIsTestedAndSaved();
     void apiClientSignsIn();
     void insecureAddressIsRefusedInline();
+    void refusedAddresses_data();
+    void refusedAddresses();
     void keychainFailureOffersSessionOnly();
     void signOutRemovesTheSecret();
     void secretsCanBeShownAndHelpSaysWhereTheyComeFrom();
@@ -305,4 +307,31 @@ void TestSignInDialog::mnemonicsAreUnique()
             check(label->text(), label->objectName());
     }
     QVERIFY(seen.size() >= 8);
+}
+
+void TestSignInDialog::refusedAddresses_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::newRow("http remote") << QStringLiteral("http://example.com/external-api/v1");
+    QTest::newRow("no scheme") << QStringLiteral("example.com/api");
+    QTest::newRow("ftp") << QStringLiteral("ftp://getbill.io/x");
+    QTest::newRow("garbage") << QStringLiteral("https://");
+    QTest::newRow("query") << QStringLiteral("https://getbill.io/external-api/v1?x=1");
+}
+
+void TestSignInDialog::refusedAddresses()
+{
+    // The one place where the API address is edited refuses what the token must not travel to, before sending.
+    QFETCH(QString, url);
+    const qsizetype before = m_f->server().requests().size();
+    auto *edit = child<QLineEdit>(*m_dialog, "apiUrlEdit");
+    edit->setText(url);
+    typeInto(child<QLineEdit>(*m_dialog, "tokenEdit"), QStringLiteral("good-token"));
+    QTest::keyClick(child<QLineEdit>(*m_dialog, "tokenEdit"), Qt::Key_Return);
+    auto *error = child<QLabel>(*m_dialog, "errorLabel");
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QStringLiteral("must start with https://")), qPrintable(error->text()));
+    QVERIFY(!m_account->isSignedIn());
+    QCOMPARE(m_store->count(), 0);
+    QCOMPARE(m_f->server().requests().size(), before);
 }

@@ -38,8 +38,11 @@ SettingsDialog::SettingsDialog(Settings *settings, SaveLocationChooser *chooser,
     m_ui->buttonBox->button(QDialogButtonBox::Ok)->setAccessibleName(tr("OK"));
     m_ui->buttonBox->button(QDialogButtonBox::Cancel)->setAccessibleName(tr("Cancel"));
 
-    m_ui->apiUrlEdit->setText(m_settings->apiUrl().toString());
-    m_ui->apiUrlEdit->setPlaceholderText(QStringLiteral("https://getbill.io/external-api/v1"));
+    // Shown, not edited: the address belongs to the account, and the sign-in dialog is the one place to change it
+    // (with a credential that works there).
+    m_ui->apiUrlEdit->setText(UrlPolicy::redacted(m_settings->apiUrl().isEmpty()
+                                                      ? QUrl(QStringLiteral("https://getbill.io/external-api/v1"))
+                                                      : m_settings->apiUrl()));
     m_ui->caBundleEdit->setText(QDir::toNativeSeparators(m_settings->caBundlePath()));
     const bool toFolder = m_settings->saveMode() == Settings::SaveMode::AlwaysToFolder;
     m_ui->askRadio->setChecked(!toFolder);
@@ -84,16 +87,6 @@ void SettingsDialog::updateEnabled()
 
 QString SettingsDialog::validate() const
 {
-    const QString urlText = m_ui->apiUrlEdit->text().trimmed();
-    if (!urlText.isEmpty()) {
-        const QUrl url = QUrl::fromUserInput(urlText);
-        if (!url.isValid() || url.host().isEmpty())
-            return tr("“%1” is not a web address. Enter the API address, e.g. https://getbill.io/external-api/v1.")
-                .arg(urlText);
-        if (!UrlPolicy::isAllowed(url) || !QUrl(urlText, QUrl::StrictMode).scheme().startsWith(QLatin1String("http")))
-            return tr("The API address must start with https:// (plain http is only allowed for this computer, e.g. "
-                      "http://127.0.0.1): your access token would otherwise travel unencrypted.");
-    }
     const QString ca = m_ui->caBundleEdit->text().trimmed();
     if (!ca.isEmpty()) {
         NetworkOptions probe;
@@ -137,8 +130,6 @@ void SettingsDialog::accept()
         return;
     }
     m_ui->errorLabel->hide();
-    const QString urlText = m_ui->apiUrlEdit->text().trimmed();
-    m_settings->setApiUrl(urlText.isEmpty() ? QUrl() : QUrl(urlText, QUrl::StrictMode));
     m_settings->setCaBundlePath(QDir::fromNativeSeparators(m_ui->caBundleEdit->text().trimmed()));
     const bool toFolder = m_ui->folderRadio->isChecked();
     m_settings->setSaveMode(toFolder ? Settings::SaveMode::AlwaysToFolder : Settings::SaveMode::AskEveryTime);
