@@ -11,6 +11,7 @@
 #include <QStyle>
 #include <QStyleFactory>
 #include <QtTest>
+#include <memory>
 
 using namespace getbill::gui;
 using namespace Qt::StringLiterals;
@@ -19,7 +20,8 @@ namespace {
 
 QPalette makePalette(const QString &name)
 {
-    QPalette p = QStyleFactory::create(u"Fusion"_s)->standardPalette();
+    const std::unique_ptr<QStyle> fusion(QStyleFactory::create(u"Fusion"_s));
+    QPalette p = fusion->standardPalette();
     QColor window, text, highlight;
     if (name == u"dark") {
         window = QColor(0x2b, 0x2d, 0x31);

@@ -54,8 +54,10 @@ QString checkInAnotherProcess(const PdfCheck &check, const QString &path, const 
     process.setStandardErrorFile(QProcess::nullDevice());
 #ifdef Q_OS_UNIX
     process.setChildProcessModifier([] {
+#ifndef GETBILL_SANITIZED // test builds under AddressSanitizer only: its shadow memory needs the address space
         const rlimit memory{rlim_t(PreviewLoader::pdfCheckMemoryBytes), rlim_t(PreviewLoader::pdfCheckMemoryBytes)};
         setrlimit(RLIMIT_AS, &memory);
+#endif
         const rlimit cpu{120, 120};
         setrlimit(RLIMIT_CPU, &cpu);
     });
