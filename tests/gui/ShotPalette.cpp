@@ -1,5 +1,9 @@
 #include "ShotPalette.h"
 
+#include <QApplication>
+#include <QFont>
+#include <QStyleFactory>
+
 namespace getbill::test {
 
 QPalette darkPalette()
@@ -23,6 +27,25 @@ QPalette darkPalette()
     for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
         p.setColor(QPalette::Disabled, role, QColor(0x80, 0x80, 0x80));
     return p;
+}
+
+QString argument(const QStringList &args, const QString &name, const QString &fallback)
+{
+    const qsizetype i = args.lastIndexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
+}
+
+void applyLook(const QStringList &args)
+{
+    if (args.contains(QStringLiteral("--dark"))) {
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(darkPalette());
+    }
+    if (const int points = argument(args, QStringLiteral("--font")).toInt(); points > 0) {
+        QFont font = QApplication::font();
+        font.setPointSize(points);
+        QApplication::setFont(font);
+    }
 }
 
 } // namespace getbill::test

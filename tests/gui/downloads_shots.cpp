@@ -63,19 +63,10 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("GetBill Reports"));
     const QStringList args = app.arguments();
     auto value = [&args](const QString &name, const QString &fallback = {}) {
-        const qsizetype i = args.lastIndexOf(name);
-        return i >= 0 && i + 1 < args.size() ? args.at(i + 1) : fallback;
+        return test::argument(args, name, fallback);
     };
     const QString scene = value(QStringLiteral("--scene"), QStringLiteral("running"));
-    if (args.contains(QStringLiteral("--dark"))) {
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        QApplication::setPalette(test::darkPalette());
-    }
-    if (const int points = value(QStringLiteral("--font")).toInt(); points > 0) {
-        QFont font = QApplication::font();
-        font.setPointSize(points);
-        QApplication::setFont(font);
-    }
+    test::applyLook(args);
     QTemporaryDir folder;
     DemoHost demo;
     gui::Application::Parts parts;
