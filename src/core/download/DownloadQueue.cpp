@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLocale>
+#include <algorithm>
 
 namespace getbill {
 
@@ -80,11 +81,12 @@ int DownloadQueue::rowOfReport(const QString &reportId) const
 
 int DownloadQueue::runningCount() const
 {
-    int running = 0;
-    for (const DownloadItem &item : m_items)
-        if (item.job)
-            ++running;
-    return running;
+    return int(std::count_if(m_items.cbegin(), m_items.cend(), [](const DownloadItem &i) { return bool(i.job); }));
+}
+
+int DownloadQueue::unfinishedCount() const
+{
+    return int(std::count_if(m_items.cbegin(), m_items.cend(), [](const DownloadItem &i) { return !i.isFinal(); }));
 }
 
 bool DownloadQueue::isIdle() const

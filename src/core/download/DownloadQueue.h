@@ -87,6 +87,8 @@ public:
     QString targetPath(int row) const;
     QString reportId(int row) const;
     int runningCount() const;
+    /// Rows not finished yet: queued, running, or waiting between attempts.
+    int unfinishedCount() const;
     bool isIdle() const;
 
     int rowCount(const QModelIndex &parent = {}) const override;

@@ -345,28 +345,26 @@ void Application::askBeforeQuitting()
     // Shown over the window (brought back if it was hidden): the question is about what the user sees there.
     m_window->showNormal();
     m_window->raise();
-    int running = 0;
-    for (int row = 0; row < m_downloads->queue()->rowCount(); ++row)
-        running += DownloadItem::isFinal(m_downloads->queue()->state(row)) ? 0 : 1;
-    QuitQuestion::ask(m_window.get(), std::max(1, running), [this](QuitQuestion::Choice choice) {
-        m_asking = false;
-        switch (choice) {
-        case QuitQuestion::Choice::ResumeLater:
-            m_downloads->queue()->suspendAll();
-            m_downloads->cancelAll(); // lookups and dialogs not answered yet: nothing of theirs to keep
-            finish();
-            break;
-        case QuitQuestion::Choice::KeepRunning:
-            // The window goes; the application ends with the last download (or earlier, if a quit asks again).
-            m_window->hide();
-            connect(m_downloads->queue(), &DownloadQueue::idle, this, &Application::finish, Qt::UniqueConnection);
-            if (!isBusy())
+    QuitQuestion::ask(
+        m_window.get(), std::max(1, m_downloads->queue()->unfinishedCount()), [this](QuitQuestion::Choice choice) {
+            m_asking = false;
+            switch (choice) {
+            case QuitQuestion::Choice::ResumeLater:
+                m_downloads->queue()->suspendAll();
+                m_downloads->cancelAll(); // lookups and dialogs not answered yet: nothing of theirs to keep
                 finish();
-            break;
-        case QuitQuestion::Choice::StayOpen:
-            break;
-        }
-    });
+                break;
+            case QuitQuestion::Choice::KeepRunning:
+                // The window goes; the application ends with the last download (or earlier, if a quit asks again).
+                m_window->hide();
+                connect(m_downloads->queue(), &DownloadQueue::idle, this, &Application::finish, Qt::UniqueConnection);
+                if (!isBusy())
+                    finish();
+                break;
+            case QuitQuestion::Choice::StayOpen:
+                break;
+            }
+        });
 }
 
 void Application::finish()

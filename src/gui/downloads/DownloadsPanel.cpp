@@ -338,13 +338,14 @@ void DownloadsPanel::updateButtons()
 void DownloadsPanel::updateSummary()
 {
     // Over the whole list, earlier runs' downloads included: "0 saved" beside three saved files would be wrong.
-    int active = 0;
+    const int active = m_model->queue()->unfinishedCount();
     int done = 0;
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QModelIndex index = m_model->index(row);
-        const State state = index.data(DownloadQueue::StateRole).value<State>();
-        active += DownloadItem::isFinal(state) ? 0 : 1;
-        done += state == State::Done && !index.data(DownloadListModel::FileMissingRole).toBool() ? 1 : 0;
+        done += index.data(DownloadQueue::StateRole).value<State>() == State::Done &&
+                        !index.data(DownloadListModel::FileMissingRole).toBool()
+                    ? 1
+                    : 0;
     }
     m_summary->setText(tr("%n running", nullptr, active) + QLatin1Char('\n') + tr("%n saved", nullptr, done));
     m_clear->setEnabled(m_model->rowCount() > active);
