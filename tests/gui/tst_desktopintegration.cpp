@@ -13,6 +13,7 @@
 #include "QuitQuestion.h"
 #include "Settings.h"
 #include "TrayIcon.h"
+#include "UrlRecorder.h"
 #include "auth/Account.h"
 #include "auth/Credential.h"
 #include "auth/MemorySecretStore.h"
@@ -116,15 +117,6 @@ public:
     QStringList asked;
 };
 
-/// Records the URLs QDesktopServices is asked to open (Qt's own hook for a scheme's handler).
-class UrlRecorder : public QObject
-{
-    Q_OBJECT
-public:
-    QList<QUrl> urls;
-public slots:
-    void open(const QUrl &url) { urls << url; }
-};
 } // namespace
 
 class TestDesktopIntegration : public QObject

@@ -5,6 +5,7 @@
 #include "PdfPreviewWidget.h"
 #include "PreviewLoader.h"
 #include "TestPdf.h"
+#include "UrlRecorder.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -22,16 +23,6 @@ using namespace getbill;
 using namespace getbill::gui;
 using namespace getbill::test;
 using Kind = PreviewLoader::Kind;
-
-/// Records every URL something asks the desktop to open.
-class UrlRecorder : public QObject
-{
-    Q_OBJECT
-public:
-    QList<QUrl> urls;
-public slots:
-    void open(const QUrl &url) { urls << url; }
-};
 
 namespace {
 /// The checker the build made, beside the application (ctest says where the build is).
