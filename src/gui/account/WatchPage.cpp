@@ -115,6 +115,9 @@ void WatchPage::fill()
         item->setText(3, rule.templateText);
         item->setToolTip(2, QDir::toNativeSeparators(rule.folder));
     }
+    // Names and types are short: whole; the folder and the template share the rest.
+    m_list->resizeColumnToContents(0);
+    m_list->resizeColumnToContents(1);
     if (m_list->topLevelItemCount() > 0)
         m_list->setCurrentItem(m_list->topLevelItem(std::clamp(selected, 0, m_list->topLevelItemCount() - 1)));
     updateButtons();

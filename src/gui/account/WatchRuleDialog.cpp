@@ -67,6 +67,8 @@ WatchRuleDialog::WatchRuleDialog(const WatchRule &rule, const QStringList &taken
     hint->setObjectName(QStringLiteral("ruleTemplateHint"));
     hint->setWordWrap(true);
     PlainText::apply(hint);
+    // A wrapped label in a form gets one line's height unless told: room for it at a narrow width.
+    hint->setMinimumHeight(hint->heightForWidth(320));
 
     auto *form = new QFormLayout;
     const auto label = [this](const QString &text, QWidget *buddy) {
@@ -85,11 +87,13 @@ WatchRuleDialog::WatchRuleDialog(const WatchRule &rule, const QStringList &taken
     connect(buttons, &QDialogButtonBox::accepted, this, &WatchRuleDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
+    // The error, when it shows, makes the dialog taller rather than squeezing the hint into the fields.
+    layout->setSizeConstraint(QLayout::SetMinimumSize);
     layout->addLayout(form);
     layout->addWidget(m_error);
     layout->addStretch();
     layout->addWidget(buttons);
-    resize(560, sizeHint().height());
+    resize(600, sizeHint().height());
     m_name->setFocus();
 }
 
@@ -133,6 +137,7 @@ void WatchRuleDialog::accept()
     if (!error.isEmpty()) {
         m_error->setText(error);
         m_error->show();
+        adjustSize();
         return;
     }
     m_error->hide();
