@@ -181,6 +181,7 @@ private slots:
     void init();
     void aRuleSavesWhatTheSandboxAddsAndNotifies();
     void aDisabledRuleDoesNothing();
+    void aPendingReportIsFollowedUntilItCompletes();
     void rulesPersistPerAccountAndTheDemosAreSeparate();
     void switchingAccountSwitchesRulesAndSignOutStopsThem();
     void theWatchPageEditsRunsAndSavesRules();
@@ -252,6 +253,25 @@ void TestWatchRules::aRuleSavesWhatTheSandboxAddsAndNotifies()
     QCOMPARE(rig.requests(u"/reports/download/"_s), 0);
     QTest::qWait(200);
     QCOMPARE(notifications.calls.size(), 1);
+}
+
+void TestWatchRules::aPendingReportIsFollowedUntilItCompletes()
+{
+    Rig rig;
+    QVERIFY(QDir().mkpath(rig.folder()));
+    sandbox::SandboxReport pending = report(u"report_generating"_s, u"financial"_s, u"pending"_s);
+    pending.completesAfterPolls = 1;
+    rig.api.server().addReport(pending);
+    rig.settings.setWatchRules(rig.account(), {rig.rule()});
+    QVERIFY(rig.start());
+    // The first check lists it as pending and keeps the run going to poll it (10 s later on the rule's clock).
+    QTRY_VERIFY(rig.watch()->isRunning(u"March"_s) && rig.clock.pendingTimers() > 1);
+    QVERIFY(rig.runs.isEmpty());
+    rig.clock.advance(10'000);
+    const WatchRun run = rig.waitForRun();
+    QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
+    QCOMPARE(filesUnder(rig.folder()), QStringList{u"report_generating.csv"_s});
+    QVERIFY(rig.requests(u"/reports/report_generating"_s) >= 1);
 }
 
 void TestWatchRules::aDisabledRuleDoesNothing()
