@@ -25,7 +25,6 @@
 
 #include <QApplication>
 #include <QCheckBox>
-#include <QDirIterator>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -55,17 +54,6 @@ sandbox::SandboxReport report(const QString &id, const QString &type = u"financi
     r.periodFrom = QDate(2026, 3, 1);
     r.periodTo = QDate(2026, 3, 31);
     return r;
-}
-
-/// Every file under `folder`, relative, sorted (hidden ones too: a stray ".part" must show).
-QStringList filesUnder(const QString &folder)
-{
-    QStringList files;
-    QDirIterator it(folder, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files << QDir(folder).relativeFilePath(it.next());
-    files.sort();
-    return files;
 }
 
 /// An application signed in to the sandbox, its watch rules on a ManualClock, its state in a folder of its own.
@@ -228,7 +216,7 @@ void TestWatchRules::aRuleSavesWhatTheSandboxAddsAndNotifies()
     const WatchRun second = rig.waitForRun(2);
     QVERIFY2(!second.error.isError(), qPrintable(second.error.message()));
     QCOMPARE(second.saved.size(), 1);
-    QCOMPARE(filesUnder(rig.folder()), QStringList{u"report_w1.csv"_s});
+    QCOMPARE(TestFixture::filesUnder(rig.folder()), QStringList{u"report_w1.csv"_s});
     // The downloads list shows it, with the rule's name.
     QTRY_VERIFY(rig.listRow(second.saved.first()) >= 0);
     DownloadListModel *model = rig.app->window()->downloadsPanel()->model();
@@ -270,7 +258,7 @@ void TestWatchRules::aPendingReportIsFollowedUntilItCompletes()
     rig.clock.advance(10'000);
     const WatchRun run = rig.waitForRun();
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
-    QCOMPARE(filesUnder(rig.folder()), QStringList{u"report_generating.csv"_s});
+    QCOMPARE(TestFixture::filesUnder(rig.folder()), QStringList{u"report_generating.csv"_s});
     QVERIFY(rig.requests(u"/reports/report_generating"_s) >= 1);
 }
 
@@ -290,7 +278,7 @@ void TestWatchRules::aDisabledRuleDoesNothing()
     QTest::qWait(300);
     QCOMPARE(started.size(), 0);
     QCOMPARE(rig.requests(u"/reports"_s), 0);
-    QVERIFY(filesUnder(rig.folder()).isEmpty());
+    QVERIFY(TestFixture::filesUnder(rig.folder()).isEmpty());
     // Nothing to watch: closing the window closes the application.
     QSignalSpy closed(rig.app->window(), &MainWindow::closed);
     rig.app->window()->close();
@@ -407,7 +395,7 @@ void TestWatchRules::theWatchPageEditsRunsAndSavesRules()
     // Run now, before OK: the rule as it stands.
     QTest::mouseClick(page->findChild<QPushButton *>(u"watchRunNow"_s), Qt::LeftButton);
     QVERIFY(rig.waitForRun().saved.size() == 1);
-    QCOMPARE(filesUnder(folder), QStringList{u"2026/report_page.csv"_s});
+    QCOMPARE(TestFixture::filesUnder(folder), QStringList{u"2026/report_page.csv"_s});
     QTRY_VERIFY2(page->statusText().contains(u"1 new report"_s), qPrintable(page->statusText()));
     settings.accept();
     QCOMPARE(settings.result(), int(QDialog::Accepted));
@@ -471,7 +459,7 @@ void TestWatchRules::aGoneFolderIsSaidAndTheNextRunStillHappens()
     rig.clock.advance(15 * minute);
     const WatchRun back = rig.waitForRun(2);
     QVERIFY2(!back.error.isError(), qPrintable(back.error.message()));
-    QCOMPARE(filesUnder(rig.folder()), QStringList{u"report_later.csv"_s});
+    QCOMPARE(TestFixture::filesUnder(rig.folder()), QStringList{u"report_later.csv"_s});
 
     // A folder that cannot be written (not for root, who can write anywhere).
     if (::geteuid() == 0)
@@ -551,7 +539,7 @@ void TestWatchRules::twoCliSyncsAndAWatchRuleLoseNothing()
     const WatchRun run = rig.runs.first();
     QVERIFY2(!run.error.isError(), qPrintable(run.error.message()));
 
-    const QStringList files = filesUnder(rig.folder());
+    const QStringList files = TestFixture::filesUnder(rig.folder());
     QCOMPARE(files.size(), reports);
     for (const QString &file : files)
         QVERIFY2(!file.contains(u" (1)"_s) && !file.endsWith(u".part"_s), qPrintable(file));
