@@ -20,6 +20,13 @@ const QString TrayNoticeKey = QStringLiteral("window/trayNoticeShown");
 const QString GeometryKey = QStringLiteral("window/geometry");
 const QString WindowStateKey = QStringLiteral("window/state");
 const QString HeaderKey = QStringLiteral("window/reportTableHeader");
+const QString WatchIntervalKey = QStringLiteral("watch/intervalMinutes");
+
+/// The settings group of an account's watch rules: its key percent-encoded, since "/" separates groups.
+QString watchGroup(const QString &account)
+{
+    return QStringLiteral("watch/") + QString::fromLatin1(QUrl::toPercentEncoding(account)) + QStringLiteral("/rules");
+}
 } // namespace
 
 Settings::Settings(QSettings *store) : m_store(store)
@@ -120,6 +127,52 @@ void Settings::setCaBundlePath(const QString &path)
         m_store->remove(CaBundleKey);
     else
         m_store->setValue(CaBundleKey, path);
+}
+
+QList<WatchRule> Settings::watchRules(const QString &account) const
+{
+    QList<WatchRule> rules;
+    const int n = m_store->beginReadArray(watchGroup(account));
+    for (int i = 0; i < n; ++i) {
+        m_store->setArrayIndex(i);
+        WatchRule rule;
+        rule.name = m_store->value(QStringLiteral("name")).toString();
+        rule.types = WatchRule::parseTypes(m_store->value(QStringLiteral("types")).toString());
+        rule.folder = m_store->value(QStringLiteral("folder")).toString();
+        rule.templateText = m_store->value(QStringLiteral("template"), SyncTemplate::defaultText()).toString();
+        rule.enabled = m_store->value(QStringLiteral("enabled"), true).toBool();
+        rules << rule;
+    }
+    m_store->endArray();
+    return rules;
+}
+
+void Settings::setWatchRules(const QString &account, const QList<WatchRule> &rules)
+{
+    m_store->remove(watchGroup(account));
+    m_store->beginWriteArray(watchGroup(account), int(rules.size()));
+    for (int i = 0; i < rules.size(); ++i) {
+        m_store->setArrayIndex(i);
+        const WatchRule &rule = rules.at(i);
+        m_store->setValue(QStringLiteral("name"), rule.name);
+        m_store->setValue(QStringLiteral("types"), rule.types.join(QLatin1Char(',')));
+        m_store->setValue(QStringLiteral("folder"), rule.folder);
+        m_store->setValue(QStringLiteral("template"), rule.templateText);
+        m_store->setValue(QStringLiteral("enabled"), rule.enabled);
+    }
+    m_store->endArray();
+}
+
+int Settings::watchIntervalMinutes() const
+{
+    bool ok = false;
+    const int n = m_store->value(WatchIntervalKey).toInt(&ok);
+    return ok ? qBound(minWatchInterval, n, maxWatchInterval) : defaultWatchInterval;
+}
+
+void Settings::setWatchIntervalMinutes(int minutes)
+{
+    m_store->setValue(WatchIntervalKey, qBound(minWatchInterval, minutes, maxWatchInterval));
 }
 
 QByteArray Settings::windowGeometry() const

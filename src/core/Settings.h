@@ -1,6 +1,9 @@
 #pragma once
 
+#include "download/WatchRule.h"
+
 #include <QByteArray>
+#include <QList>
 #include <QString>
 #include <QUrl>
 
@@ -24,6 +27,10 @@ public:
     static constexpr int minConcurrent = 1;
     static constexpr int maxConcurrentLimit = 8;
     static constexpr int defaultConcurrent = 3;
+    /// How often watch rules look for new reports, in minutes.
+    static constexpr int minWatchInterval = 5;
+    static constexpr int maxWatchInterval = 24 * 60;
+    static constexpr int defaultWatchInterval = 15;
 
     explicit Settings(QSettings *store);
 
@@ -56,6 +63,14 @@ public:
     /// Whether the user was told once that the application keeps downloading in the tray.
     bool trayNoticeShown() const;
     void setTrayNoticeShown(bool shown);
+
+    /// The watch rules of an account (`account`: ApiClient::accountKey(), the API URL, or "demo"). Another
+    /// account's rules are another list.
+    QList<WatchRule> watchRules(const QString &account) const;
+    void setWatchRules(const QString &account, const QList<WatchRule> &rules);
+    /// Minutes between two checks of the watch rules, clamped to [minWatchInterval, maxWatchInterval].
+    int watchIntervalMinutes() const;
+    void setWatchIntervalMinutes(int minutes);
 
     // Window state, opaque blobs from QWidget/QHeaderView.
     QByteArray windowGeometry() const;

@@ -2,11 +2,11 @@
 // this test process, with real files. Long waits never happen in real time: polling is shortened with
 // GETBILL_TEST_POLL_BASE_MS, and the rate-limit waits read their time from GETBILL_TEST_CLOCK_FILE, which the test
 // moves forward together with the sandbox's SandboxClock.
+#include "TestFixture.h"
 #include "sandbox/SandboxClock.h"
 #include "sandbox/SandboxServer.h"
 
 #include <QDir>
-#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -82,16 +82,7 @@ bool writeFile(const QString &path, const QByteArray &bytes, QFile::Permissions 
     return permissions == QFile::Permissions() || file.setPermissions(permissions);
 }
 
-/// Every file under `folder`, relative, sorted (hidden ones too: a stray ".part" must show).
-QStringList filesUnder(const QString &folder)
-{
-    QStringList files;
-    QDirIterator it(folder, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files << QDir(folder).relativeFilePath(it.next());
-    files.sort();
-    return files;
-}
+using getbill::test::TestFixture;
 
 int countRequests(const SandboxServer &server, const QString &pathContains, Fault::Host host = Fault::Host::Api)
 {
@@ -268,8 +259,9 @@ private slots:
         QCOMPARE(printed,
                  (QStringList{outPath(QStringLiteral("report_f1.csv")), outPath(QStringLiteral("report_f2.csv")),
                               outPath(QStringLiteral("report_f3.csv"))}));
-        QCOMPARE(filesUnder(out()), (QStringList{QStringLiteral("report_f1.csv"), QStringLiteral("report_f2.csv"),
-                                                 QStringLiteral("report_f3.csv")}));
+        QCOMPARE(TestFixture::filesUnder(out()),
+                 (QStringList{QStringLiteral("report_f1.csv"), QStringLiteral("report_f2.csv"),
+                              QStringLiteral("report_f3.csv")}));
         QCOMPARE(readFile(outPath(QStringLiteral("report_f1.csv"))), m_server->contentOf(QStringLiteral("report_f1")));
         QCOMPARE(countRequests(*m_server, QStringLiteral("type=financial")), 1);
         EXPECT_ERR_CONTAINS(first, QStringLiteral("1 report is still being generated"));
@@ -290,7 +282,8 @@ private slots:
         EXPECT_EXIT(third, exitOk);
         QVERIFY(third.out.isEmpty());
         QVERIFY(onlyListRequests(*m_server));
-        QCOMPARE(filesUnder(out()), (QStringList{QStringLiteral("report_f1.csv"), QStringLiteral("report_f3.csv")}));
+        QCOMPARE(TestFixture::filesUnder(out()),
+                 (QStringList{QStringLiteral("report_f1.csv"), QStringLiteral("report_f3.csv")}));
         QCOMPARE(readFile(outPath(QStringLiteral("report_f1.csv"))), QByteArray("my own notes\n"));
 
         // --refetch-missing brings the deleted one back where it was, and no "(1)" copy of the changed one.
@@ -298,8 +291,9 @@ private slots:
             sync({QStringLiteral("--type"), QStringLiteral("financial"), QStringLiteral("--refetch-missing")});
         EXPECT_EXIT(fourth, exitOk);
         QCOMPARE(fourth.outLines(), QStringList{outPath(QStringLiteral("report_f2.csv"))});
-        QCOMPARE(filesUnder(out()), (QStringList{QStringLiteral("report_f1.csv"), QStringLiteral("report_f2.csv"),
-                                                 QStringLiteral("report_f3.csv")}));
+        QCOMPARE(TestFixture::filesUnder(out()),
+                 (QStringList{QStringLiteral("report_f1.csv"), QStringLiteral("report_f2.csv"),
+                              QStringLiteral("report_f3.csv")}));
         QCOMPARE(readFile(outPath(QStringLiteral("report_f2.csv"))), m_server->contentOf(QStringLiteral("report_f2")));
         QCOMPARE(readFile(outPath(QStringLiteral("report_f1.csv"))), QByteArray("my own notes\n"));
         QCOMPARE(countRequests(*m_server, QStringLiteral("/reports/download/")), 1);
@@ -362,7 +356,7 @@ private slots:
             r.filename = titles.at(i); // hostile too
             m_server->addReport(r);
         }
-        const QStringList before = filesUnder(m_home->path());
+        const QStringList before = TestFixture::filesUnder(m_home->path());
         const Result r = sync({QStringLiteral("--template"), QStringLiteral("{title}/{title}")});
         EXPECT_EXIT(r, exitOk);
         QCOMPARE(r.outLines().size(), titles.size());
@@ -379,11 +373,11 @@ private slots:
             QVERIFY2(line.endsWith(QLatin1String(".csv")), qPrintable(line));
         }
         // Nothing appeared anywhere else in the home folder but the history and the reports.
-        for (const QString &file : filesUnder(m_home->path()))
+        for (const QString &file : TestFixture::filesUnder(m_home->path()))
             QVERIFY2(before.contains(file) || file.startsWith(QLatin1String("Reports/")) ||
                          file.startsWith(QLatin1String("xdg_data_home/")),
                      qPrintable(file));
-        QCOMPARE(filesUnder(out()).size(), titles.size());
+        QCOMPARE(TestFixture::filesUnder(out()).size(), titles.size());
     }
 
     void since()
@@ -398,7 +392,8 @@ private slots:
         }
         const Result r = sync({QStringLiteral("--since"), QStringLiteral("2024-01-01")});
         EXPECT_EXIT(r, exitOk);
-        QCOMPARE(filesUnder(out()), (QStringList{QStringLiteral("report_feb.csv"), QStringLiteral("report_jan.csv")}));
+        QCOMPARE(TestFixture::filesUnder(out()),
+                 (QStringList{QStringLiteral("report_feb.csv"), QStringLiteral("report_jan.csv")}));
     }
 
     void severalTypesAreFilteredHere()
@@ -408,7 +403,8 @@ private slots:
         m_server->addReport(makeReport(QStringLiteral("report_a"), QStringLiteral("aging")));
         const Result r = sync({QStringLiteral("--type"), QStringLiteral("financial"), QStringLiteral("--type=aging")});
         EXPECT_EXIT(r, exitOk);
-        QCOMPARE(filesUnder(out()), (QStringList{QStringLiteral("report_a.csv"), QStringLiteral("report_f.csv")}));
+        QCOMPARE(TestFixture::filesUnder(out()),
+                 (QStringList{QStringLiteral("report_a.csv"), QStringLiteral("report_f.csv")}));
         QCOMPARE(countRequests(*m_server, QStringLiteral("type=")), 0); // all pages, matched here
     }
 
@@ -426,7 +422,8 @@ private slots:
         QCOMPARE(printed,
                  (QStringList{outPath(QStringLiteral("report_a.csv")), outPath(QStringLiteral("report_c.csv"))}));
         EXPECT_ERR_CONTAINS(r, QStringLiteral("report_b"));
-        QCOMPARE(filesUnder(out()), (QStringList{QStringLiteral("report_a.csv"), QStringLiteral("report_c.csv")}));
+        QCOMPARE(TestFixture::filesUnder(out()),
+                 (QStringList{QStringLiteral("report_a.csv"), QStringLiteral("report_c.csv")}));
     }
 
     // ---- usage ------------------------------------------------------------------------------------------------------
@@ -631,7 +628,7 @@ private slots:
         r.err = err + r.err;
         EXPECT_EXIT(r, exitOk);
         QCOMPARE(r.outLines().size(), 150);
-        QCOMPARE(filesUnder(out()).size(), 150);
+        QCOMPARE(TestFixture::filesUnder(out()).size(), 150);
         QCOMPARE(sentAtOrBelowReserve, 0);
         QCOMPARE(r.err.count("Waiting until"), 1);
         QCOMPARE(countRequests(*m_server, QStringLiteral("/reports?")), 5);
@@ -676,7 +673,7 @@ private slots:
         printed.sort();
         QCOMPARE(printed.size(), reports); // each file once, by one of them
         QCOMPARE(QSet<QString>(printed.cbegin(), printed.cend()).size(), reports);
-        const QStringList files = filesUnder(out());
+        const QStringList files = TestFixture::filesUnder(out());
         QCOMPARE(files.size(), reports);
         for (const QString &file : files)
             QVERIFY2(!file.contains(QLatin1String(" (1)")) && !file.endsWith(QLatin1String(".part")), qPrintable(file));

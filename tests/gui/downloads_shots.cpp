@@ -2,19 +2,23 @@
 // (scripts/screenshots --downloads SCENE takes them under Xvfb). Not a test: a driver, so that what the README shows
 // can be made again.
 //
-//   downloads_shots --scene running|failed|history|empty|quit|signin|settings [--dark] [--font PT] [--size WxH]
+//   downloads_shots --scene running|failed|history|empty|quit|signin|settings|watch|watchrule [--dark] [--font PT]
+//                   [--size WxH]
 //
 // running: two downloads held by the demo host part-way; failed: one saved, one refused by the download host, the
 // failed one selected (Retry); history: three reports saved by an earlier run of the application, listed after a
 // restart; empty: a first start; quit: Ctrl+Q with downloads running (the quit question); signin: the sign-in
-// dialog over the demo; settings: the settings dialog.
+// dialog over the demo; settings: the settings dialog; watch: its Watch page with two rules of the demo account
+// (one on, one off); watchrule: the rule dialog over it, refusing a template with an unknown field.
 // Prints READY once the scene shows, then stays until it is killed.
 
 #include "Application.h"
 #include "DemoHost.h"
 #include "MainWindow.h"
 #include "ReportTableModel.h"
+#include "Settings.h"
 #include "ShotPalette.h"
+#include "WatchRuleDialog.h"
 #include "download/DownloadController.h"
 #include "download/DownloadQueue.h"
 #include "sandbox/SampleCatalogue.h"
@@ -24,10 +28,15 @@
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
+#include <QLineEdit>
 #include <QListView>
+#include <QPushButton>
+#include <QSettings>
 #include <QStyleFactory>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QTreeWidget>
 #include <cstdio>
 #include <memory>
 
@@ -68,6 +77,24 @@ int main(int argc, char *argv[])
     const QString scene = value(QStringLiteral("--scene"), QStringLiteral("running"));
     test::applyLook(args);
     QTemporaryDir folder;
+    if (scene.startsWith(u"watch")) {
+        // The demo account's rules, in the settings the application reads (the platform's, under a throw-away HOME).
+        QSettings store;
+        WatchRule monthly;
+        monthly.name = QStringLiteral("Monthly financial");
+        monthly.types = {QStringLiteral("financial")};
+        monthly.folder = QDir::home().filePath(QStringLiteral("Reports/2026"));
+        monthly.templateText = QStringLiteral("{period_from:yyyy-MM}/{filename}");
+        WatchRule collections;
+        collections.name = QStringLiteral("Collections");
+        collections.types = {QStringLiteral("collection")};
+        collections.folder = QDir::home().filePath(QStringLiteral("Reports/Collections"));
+        collections.templateText = QStringLiteral("{type}/{period_from:yyyy}/{filename}");
+        collections.enabled = false;
+        QDir().mkpath(monthly.folder);
+        QDir().mkpath(collections.folder);
+        Settings(&store).setWatchRules(QStringLiteral("demo"), {monthly, collections});
+    }
     DemoHost demo;
     gui::Application::Parts parts;
     parts.demo = &demo;
@@ -98,6 +125,26 @@ int main(int argc, char *argv[])
         } else if (scene == u"settings") {
             QTimer::singleShot(0, window, [window] { window->openSettings(); }); // modal: after READY is queued
             ready(window);
+        } else if (scene == u"watch" || scene == u"watchrule") {
+            QTimer::singleShot(0, window, [window] { window->openSettings(); });
+            QTimer::singleShot(400, window, [&] {
+                QWidget *dialog = QApplication::activeModalWidget();
+                if (!dialog)
+                    return;
+                dialog->findChild<QTabWidget *>(QStringLiteral("pages"))->setCurrentIndex(1);
+                if (scene == u"watchrule") {
+                    QTimer::singleShot(0, window, [] {
+                        auto *rule = qobject_cast<gui::WatchRuleDialog *>(QApplication::activeModalWidget());
+                        if (!rule)
+                            return;
+                        rule->findChild<QLineEdit *>(QStringLiteral("ruleTemplate"))
+                            ->setText(QStringLiteral("{period_form:yyyy}/{filename}"));
+                        rule->accept();
+                    });
+                    dialog->findChild<QPushButton *>(QStringLiteral("watchEdit"))->click();
+                }
+            });
+            ready(window, 2500);
         } else if (scene == u"running" || scene == u"quit") {
             demo.run([](sandbox::SandboxServer &server) {
                 for (const qint64 bytes : {qint64(97) << 20, qint64(2) << 20}) {

@@ -20,6 +20,7 @@
 #include "auth/SecretStore.h"
 #include "download/DownloadController.h"
 #include "download/DownloadQueue.h"
+#include "download/WatchScheduler.h"
 
 #include <QApplication>
 #include <QDesktopServices>
@@ -134,6 +135,7 @@ private slots:
     void quietAboutWhatTheUserWatched();
     void noTrayMeansTheQuitQuestion();
     void trayKeepsTheApplicationRunning();
+    void watchRulesKeepTheApplicationInTheTray();
     void trayWithTheSettingOffAsks();
     void withoutANotificationServerTheTraySaysIt();
     void showInFolderSelectsTheFile();
@@ -312,6 +314,37 @@ void TestDesktopIntegration::noTrayMeansTheQuitQuestion()
     QTRY_VERIFY(rig.question() && rig.question()->isVisible());
     QVERIFY(rig.app->window()->isVisible());
     rig.question()->findChild<QPushButton *>(u"quitResumeLater"_s)->click();
+}
+
+void TestDesktopIntegration::watchRulesKeepTheApplicationInTheTray()
+{
+    FakeNotifications server;
+    QVERIFY(server.isRegistered());
+    QVERIFY2(startTray(), "trayer (a system tray for X) did not start: scripts/test installs it");
+    Rig rig;
+    WatchRule rule;
+    rule.name = u"Nothing yet"_s;
+    rule.types = {u"no_such_type"_s}; // checks, finds nothing: the test is about the window
+    rule.folder = rig.dir.filePath(u"watched"_s);
+    QVERIFY(QDir().mkpath(rule.folder));
+    Settings(&rig.settings).setWatchRules(rig.api.server().apiUrl().toString(), {rule});
+    QVERIFY(rig.start());
+    QVERIFY(rig.app->watch()->isWatching());
+    QSignalSpy finished(rig.app.get(), &Application::finished);
+    // Nothing downloads, but a rule is on: closing the window keeps the application in the tray, saying why once.
+    QVERIFY(QTest::qWaitForWindowExposed(rig.app->window()));
+    rig.app->window()->close();
+    QTRY_VERIFY(!rig.app->window()->isVisible());
+    QCOMPARE(finished.size(), 0);
+    QTRY_VERIFY(!server.calls.isEmpty());
+    QCOMPARE(server.calls.at(0).summary, u"GetBill Reports keeps watching for new reports in the tray"_s);
+    // With the rule off, closing the window closes the application.
+    rig.app->desktop()->showWindow();
+    QTRY_VERIFY(rig.app->window()->isVisible());
+    rule.enabled = false;
+    rig.app->watch()->setRules({rule});
+    rig.app->window()->close();
+    QCOMPARE(finished.size(), 1);
 }
 
 void TestDesktopIntegration::trayKeepsTheApplicationRunning()

@@ -1,6 +1,7 @@
 #include "TestFixture.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QTest>
 
@@ -83,6 +84,16 @@ bool TestFixture::waitFor(Job *job, int timeoutMs)
 QStringList TestFixture::files() const
 {
     return QDir(m_dir.path()).entryList(QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDir::Name);
+}
+
+QStringList TestFixture::filesUnder(const QString &folder)
+{
+    QStringList files;
+    QDirIterator it(folder, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files << QDir(folder).relativeFilePath(it.next());
+    files.sort();
+    return files;
 }
 
 bool TestFixture::downloadHostSawNoAuthorization() const

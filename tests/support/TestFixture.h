@@ -44,6 +44,8 @@ public:
 
     /// Lists the files in folder() (names only), to assert that nothing partial was left behind.
     QStringList files() const;
+    /// Every file under `folder`, relative, sorted (hidden ones too: a stray ".part" must show).
+    static QStringList filesUnder(const QString &folder);
 
     /// True when no recorded request to the download host carried an Authorization header.
     bool downloadHostSawNoAuthorization() const;

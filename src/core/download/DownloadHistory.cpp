@@ -37,6 +37,8 @@ QJsonObject toJson(const DownloadRecord &r)
         o.insert(QStringLiteral("apiUrl"), r.apiUrl);
     if (r.unlisted)
         o.insert(QStringLiteral("unlisted"), true);
+    if (!r.origin.isEmpty())
+        o.insert(QStringLiteral("origin"), r.origin);
     return o;
 }
 
@@ -51,6 +53,7 @@ std::optional<DownloadRecord> fromJson(const QJsonObject &o)
     r.finishedAt = QDateTime::fromString(o.value(QLatin1String("time")).toString(), Qt::ISODate);
     r.apiUrl = o.value(QLatin1String("apiUrl")).toString();
     r.unlisted = o.value(QLatin1String("unlisted")).toBool();
+    r.origin = o.value(QLatin1String("origin")).toString();
     if (!r.isValid())
         return std::nullopt;
     return r;

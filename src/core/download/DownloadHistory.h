@@ -25,6 +25,8 @@ struct DownloadRecord
     /// still what sync's "already fetched" and the report rows' "saved" read, so clearing the list never makes a
     /// sync fetch everything again.
     bool unlisted = false;
+    /// The watch rule that saved it (its name); empty for what the user downloaded and for the CLI.
+    QString origin = {};
 
     bool isValid() const { return !reportId.isEmpty() && !path.isEmpty(); }
 };

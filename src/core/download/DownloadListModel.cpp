@@ -307,7 +307,8 @@ QVariant DownloadListModel::data(const QModelIndex &index, int role) const
     case SearchTextRole:
         return QString(data(index, DownloadQueue::TitleRole).toString() + QLatin1Char('\n') +
                        data(index, DownloadQueue::ReportIdRole).toString() + QLatin1Char('\n') +
-                       QDir::toNativeSeparators(data(index, DownloadQueue::TargetPathRole).toString()));
+                       QDir::toNativeSeparators(data(index, DownloadQueue::TargetPathRole).toString()) +
+                       QLatin1Char('\n') + data(index, OriginRole).toString());
     default:
         break;
     }
@@ -333,6 +334,8 @@ QVariant DownloadListModel::data(const QModelIndex &index, int role) const
         return record.finishedAt;
     case DownloadQueue::ErrorKindRole:
         return int(ApiError::Kind::None);
+    case OriginRole:
+        return record.origin;
     default:
         return {};
     }
@@ -352,6 +355,7 @@ QHash<int, QByteArray> DownloadListModel::roleNames() const
     names.insert(IsHistoryRole, "isHistory");
     names.insert(FileMissingRole, "fileMissing");
     names.insert(SearchTextRole, "searchText");
+    names.insert(OriginRole, "origin");
     names.insert(ActionsRole, "actions");
     return names;
 }

@@ -26,8 +26,9 @@ public:
     {
         IsHistoryRole = DownloadQueue::ErrorKindRole + 1, ///< bool: from an earlier session (or the CLI)
         FileMissingRole,                                  ///< bool: saved, but no longer there as it was saved
-        SearchTextRole,                                   ///< what the search field matches: title, id, path
+        SearchTextRole,                                   ///< what the search field matches: title, id, path, rule
         ActionsRole,                                      ///< int(Actions)
+        OriginRole,                                       ///< the watch rule that saved it (DownloadRecord::origin)
     };
     enum Action
     {

@@ -19,6 +19,8 @@ struct DownloadTarget
     bool overwrite = false;
     /// UniqueFolder: the file name to use instead of the server's (already safe: a sync template's last part).
     QString name;
+    /// Who asked, when it was not the user: a watch rule's name, recorded with the file (DownloadRecord::origin).
+    QString origin = {};
 
     static DownloadTarget file(const QString &path, bool overwrite = false)
     {

@@ -186,6 +186,7 @@ void ReportDownloadJob::succeed(qint64 size, const QString &sha256)
     m_record.sha256 = sha256;
     m_record.finishedAt = QDateTime::currentDateTimeUtc();
     m_record.apiUrl = m_api ? m_api->accountKey() : QString();
+    m_record.origin = m_target.origin;
     setState(State::Done);
     emitSuccess();
 }

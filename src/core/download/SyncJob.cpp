@@ -172,9 +172,10 @@ void SyncJob::fetch(const Report &report, const SyncStep &step)
                                      .arg(report.id, native(step.folder), native(m_root))));
         return;
     }
-    const DownloadTarget target = step.action == SyncStep::Action::Refetch
-                                      ? DownloadTarget::file(step.path)
-                                      : DownloadTarget::uniqueInFolder(step.folder, step.name);
+    DownloadTarget target = step.action == SyncStep::Action::Refetch
+                                ? DownloadTarget::file(step.path)
+                                : DownloadTarget::uniqueInFolder(step.folder, step.name);
+    target.origin = m_rule.origin;
     m_controller->download(QList<Report>{report}, target);
 }
 

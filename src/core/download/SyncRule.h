@@ -30,6 +30,8 @@ struct SyncRule
     /// Polling of reports being generated: the first delay, doubled each round up to the second.
     qint64 pollFirstDelayMs = defaultPollFirstDelayMs;
     qint64 pollMaxDelayMs = defaultPollMaxDelayMs;
+    /// A watch rule's name, recorded with each file it saves (DownloadRecord::origin); empty for the CLI.
+    QString origin = {};
 
     /// The filter GetBill applies itself: the type, when exactly one is asked for. The rest is matched locally.
     QString apiType() const { return types.size() == 1 ? types.first() : QString(); }

@@ -3,6 +3,7 @@
 #include "SaveLocationChooser.h"
 #include "Settings.h"
 #include "Tint.h"
+#include "WatchPage.h"
 #include "api/NetworkOptions.h"
 #include "api/UrlPolicy.h"
 #include "ui_SettingsDialog.h"
@@ -73,6 +74,14 @@ SettingsDialog::SettingsDialog(Settings *settings, SaveLocationChooser *chooser,
 
 SettingsDialog::~SettingsDialog() = default;
 
+void SettingsDialog::showWatchRules(const QString &account, WatchScheduler *watch)
+{
+    if (m_watch)
+        return;
+    m_watch = new WatchPage(m_settings, m_chooser, account, watch, this);
+    m_ui->pages->addTab(m_watch, tr("&Watch"));
+}
+
 QString SettingsDialog::errorText() const
 {
     return m_ui->errorLabel->isHidden() ? QString() : m_ui->errorLabel->text();
@@ -137,6 +146,8 @@ void SettingsDialog::accept()
         m_settings->setDownloadFolder(QDir::fromNativeSeparators(m_ui->folderEdit->text().trimmed()));
     m_settings->setMaxConcurrentDownloads(m_ui->concurrentSpin->value());
     m_settings->setKeepRunningInTray(m_ui->trayCheck->isChecked());
+    if (m_watch)
+        m_watch->save();
     m_settings->sync();
     QDialog::accept();
 }

@@ -22,6 +22,7 @@
 #include "download/DownloadController.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
+#include "download/WatchScheduler.h"
 #include "net/ProxyAuthenticator.h"
 #include "preview/PreviewCache.h"
 
@@ -140,8 +141,13 @@ bool Application::start()
     m_downloads->setPreviewCache(m_previews.get());
     m_downloads->queue()->setMaxConcurrent(m_settings->maxConcurrentDownloads());
 
+    // Watch rules run beside the window's own downloads, each run with a client of its own (WatchScheduler).
+    m_watch = std::make_unique<WatchScheduler>(m_api.get(), m_history.get(), m_parts.clock);
+    m_watch->setIntervalMinutes(m_settings->watchIntervalMinutes());
+
     m_window = std::make_unique<MainWindow>(m_api.get(), m_downloads.get(), m_settings.get(), m_parts.chooser,
                                             m_parts.launcher);
+    m_window->setWatch(m_watch.get());
     m_window->setHistory(m_history.get());
     m_window->setDemoAvailable(m_parts.demo != nullptr);
     m_window->reportsView()->setPreviewCache(m_previews.get());
@@ -159,6 +165,8 @@ bool Application::start()
     m_desktop =
         std::make_unique<DesktopIntegration>(m_window.get(), m_downloads->queue(), m_settings.get(), m_parts.launcher);
     connect(m_desktop.get(), &DesktopIntegration::quitRequested, this, &Application::quit);
+    connect(m_watch.get(), &WatchScheduler::runFinished, m_desktop.get(), &DesktopIntegration::watchRunFinished);
+    connect(m_window.get(), &MainWindow::watchRunRequested, this, &Application::runWatchRules);
     connect(m_window.get(), &MainWindow::closed, this, &Application::finish);
     // Logging out with downloads running: what arrived is kept for the next start, as "resume later" does.
     connect(qApp, &QGuiApplication::commitDataRequest, this, [this] {
@@ -168,6 +176,7 @@ bool Application::start()
     // GetBill stopped accepting the account (revoked client, expired token): say so and offer to sign in again.
     connect(m_account.get(), &Account::signedOut, this, [this](const ApiError &reason) {
         m_previews->clear();
+        m_watch->stop();
         m_window->messageBar()->showMessage(MessageBar::Level::Error,
                                             tr("You were signed out: %1").arg(reason.message()), tr("Sign in…"),
                                             [this] { signIn(); });
@@ -183,6 +192,7 @@ bool Application::start()
     } else if (m_token->hasToken()) {
         m_window->showReports();
         recoverLeftovers();
+        watchAccount();
     } else {
         // The keychain answers asynchronously (it may even ask to unlock it): the welcome page shows meanwhile,
         // and the reports once the saved account is back.
@@ -207,6 +217,7 @@ void Application::loadAccount()
                 m_api->setTokens(m_account.get());
                 m_window->showReports();
                 recoverLeftovers();
+                watchAccount();
             } else if (job->result().isUnavailable()) {
                 m_window->messageBar()->showError(keychainProblem(*job));
             }
@@ -252,9 +263,12 @@ void Application::startDemo()
     m_api->setBaseUrl(m_parts.demo->apiUrl());
     m_token->setToken(m_parts.demo->token());
     m_api->setTokens(m_token.get());
+    // Its port changes from run to run: the history and the watch rules know the demo by name, as the CLI does.
+    m_api->setAccountKey(QStringLiteral("demo"));
     m_window->setDemoMode(true);
     m_window->showReports();
     recoverLeftovers();
+    watchAccount();
 }
 
 void Application::signIn()
@@ -267,6 +281,8 @@ void Application::signIn()
     connect(dialog, &SignInDialog::signedIn, this, &Application::onSignedIn);
     connect(dialog, &SignInDialog::signedOut, this, [this] {
         m_previews->clear();
+        m_watch->stop();
+        m_api->setAccountKey({});
         m_api->setTokens(m_account.get());
         m_window->setDemoMode(false);
         m_window->clearReports();
@@ -279,27 +295,49 @@ void Application::onSignedIn()
 {
     m_previews->clear(); // another account's previews are not this one's
     m_api->setTokens(m_account.get());
+    m_api->setAccountKey({}); // the API address is the account's key
     m_settings->setApiUrl(m_account->apiUrl());
     m_window->setDemoMode(false);
     m_window->messageBar()->dismiss();
     m_window->clearReports();
     m_window->showReports();
     recoverLeftovers();
+    watchAccount();
+}
+
+void Application::watchAccount()
+{
+    m_watch->setIntervalMinutes(m_settings->watchIntervalMinutes());
+    m_watch->setRules(m_settings->watchRules(m_api->accountKey()));
+}
+
+void Application::runWatchRules()
+{
+    if (!m_watch->isWatching()) {
+        m_window->messageBar()->showMessage(MessageBar::Level::Information,
+                                            tr("No watch rule is on for this account: add one in Settings › Watch."),
+                                            tr("Settings…"), [this] { m_window->openSettings(); });
+        return;
+    }
+    m_watch->runAll();
 }
 
 void Application::onSettingsChanged()
 {
     applyNetworkOptions();
+    m_watch->setIntervalMinutes(m_settings->watchIntervalMinutes());
     if (!m_window->isDemoMode()) {
         const QUrl url = m_settings->apiUrl().isEmpty() ? ApiClient::defaultBaseUrl() : m_settings->apiUrl();
         // Another API is another account: its credential is looked up under that API's key.
         if (url != m_account->apiUrl() && m_api->tokens() == m_account.get()) {
+            m_watch->stop();
             m_api->setBaseUrl(url);
             m_account->setApiUrl(url);
             m_window->clearReports();
             startJob(this, m_account->load(), [this](SecretJob *job) {
                 if (job->result().isOk()) {
                     m_window->showReports();
+                    watchAccount();
                     return;
                 }
                 m_window->showWelcome();
@@ -310,6 +348,9 @@ void Application::onSettingsChanged()
         }
         m_api->setBaseUrl(url);
     }
+    // The rules edited on the Watch page: the runs start again with them (unchanged rules keep their schedule).
+    if (m_watch->isStarted() && m_settings->watchRules(m_api->accountKey()) != m_watch->rules())
+        m_watch->setRules(m_settings->watchRules(m_api->accountKey()));
     if (!m_window->isShowingWelcome())
         m_window->refresh();
 }
@@ -321,11 +362,16 @@ bool Application::isBusy() const
 
 bool Application::onWindowClose()
 {
-    if (m_finishing || !isBusy())
+    const bool busy = isBusy();
+    if (m_finishing || (!busy && !m_watch->isWatching()))
         return true;
-    // With a tray, the application stays there and keeps downloading; without one, the user chooses.
-    if (!m_desktop->hideToTray())
-        askBeforeQuitting();
+    // With a tray, the application stays there and keeps downloading and watching; without one, the user chooses
+    // what happens to downloads (watch rules alone end with the window).
+    if (m_desktop->hideToTray(busy))
+        return false;
+    if (!busy)
+        return true;
+    askBeforeQuitting();
     return false;
 }
 

@@ -11,6 +11,7 @@ class QSettings;
 namespace getbill {
 class Account;
 class ApiClient;
+class Clock;
 class DemoService;
 class DownloadController;
 class DownloadHistory;
@@ -21,6 +22,7 @@ class SecretJob;
 class Settings;
 class SingleInstance;
 class StaticToken;
+class WatchScheduler;
 } // namespace getbill
 
 namespace getbill::gui {
@@ -33,9 +35,10 @@ class SaveLocationChooser;
 
 /// The desktop application, in the spirit of qBittorrent's app/application.cpp: it owns the long-lived parts
 /// (settings, network, the account and its keychain, the API client, the download history and controller, the
-/// demo host's hand-over, the single-instance channel, the window) and runs the flows between them: the first
-/// screen, demo data, signing in and out, a change of API address or certificates, ids handed over by a second
-/// launch, and picking up downloads a crash left behind once there is a credential to fetch fresh links with.
+/// demo host's hand-over, the single-instance channel, the watch rules' scheduler, the window) and runs the flows
+/// between them: the first screen, demo data, signing in and out (each account its own watch rules), a change of
+/// API address or certificates, ids handed over by a second launch, and picking up downloads a crash left behind
+/// once there is a credential to fetch fresh links with.
 /// main() only parses the arguments and starts it; tests build it with their own parts.
 class Application : public QObject
 {
@@ -58,6 +61,7 @@ public:
         FileLauncher *launcher = nullptr;
         DemoService *demo = nullptr;        ///< not owned; null: no demo data offered
         SingleInstance *instance = nullptr; ///< not owned; null: no single-instance channel
+        Clock *clock = nullptr;             ///< not owned; the watch rules' time (null: the system clock)
     };
 
     /// Parses the command line of getbill-reports (exits on --help, --version and usage errors, as Qt's parser
@@ -81,6 +85,7 @@ public:
     Settings *settings() const { return m_settings.get(); }
     ProxyAuthenticator *proxy() const { return m_proxy.get(); }
     DesktopIntegration *desktop() const { return m_desktop.get(); }
+    WatchScheduler *watch() const { return m_watch.get(); }
 
 public slots:
     /// "Explore with demo data": the demo host, its token and its API; leftovers resume.
@@ -109,6 +114,9 @@ private:
     void onSettingsChanged();
     void loadAccount();
     void recoverLeftovers();
+    /// Another account is in use (or the first one is known): its watch rules replace the last one's.
+    void watchAccount();
+    void runWatchRules();
     QString keychainProblem(const SecretJob &job) const;
     bool isBusy() const;
     bool onWindowClose();
@@ -132,6 +140,7 @@ private:
     std::unique_ptr<DownloadHistory> m_history;
     std::unique_ptr<PreviewCache> m_previews;
     std::unique_ptr<DownloadController> m_downloads;
+    std::unique_ptr<WatchScheduler> m_watch;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<DesktopIntegration> m_desktop;
     bool m_recovered = false;

@@ -9,9 +9,12 @@
 #include "TrayIcon.h"
 #include "download/DownloadProgressSummary.h"
 #include "download/DownloadQueue.h"
+#include "download/WatchScheduler.h"
 
 #include <QDBusConnection>
+#include <QDir>
 #include <QFileInfo>
+#include <QStatusBar>
 #include <QSystemTrayIcon>
 
 namespace getbill::gui {
@@ -43,7 +46,7 @@ DesktopIntegration::~DesktopIntegration()
         m_launcherEntry->clear();
 }
 
-bool DesktopIntegration::hideToTray()
+bool DesktopIntegration::hideToTray(bool downloading)
 {
     if (!m_tray || !m_settings->keepRunningInTray())
         return false;
@@ -51,10 +54,44 @@ bool DesktopIntegration::hideToTray()
     if (!m_settings->trayNoticeShown()) {
         m_settings->setTrayNoticeShown(true);
         m_trayPath.clear();
-        notify(tr("GetBill Reports keeps downloading in the tray"),
+        notify(downloading ? tr("GetBill Reports keeps downloading in the tray")
+                           : tr("GetBill Reports keeps watching for new reports in the tray"),
                tr("Click its icon to bring the window back, or quit from its menu."), {});
     }
     return true;
+}
+
+QString DesktopIntegration::shortFolder(const QString &folder)
+{
+    const QString home = QDir::homePath();
+    const QString clean = QDir::cleanPath(folder);
+    if (clean.startsWith(home + u'/'))
+        return QDir::toNativeSeparators(clean.mid(home.size() + 1));
+    return QDir::toNativeSeparators(clean);
+}
+
+void DesktopIntegration::watchRunFinished(const WatchRun &run)
+{
+    if (run.error.isError())
+        m_window->messageBar()->showMessage(MessageBar::Level::Error,
+                                            tr("Watch rule “%1”: %2").arg(run.rule, run.error.message()));
+    if (run.saved.isEmpty())
+        return; // quiet when nothing is new
+    // The folder the files share (a template may sort them into several under the rule's folder).
+    QString folder = QFileInfo(run.saved.first()).absolutePath();
+    for (const QString &path : run.saved) {
+        const QString dir = QFileInfo(path).absolutePath();
+        while (dir != folder && !dir.startsWith(folder + u'/') && folder.size() > run.folder.size())
+            folder = QFileInfo(folder).absolutePath();
+    }
+    const int n = int(run.saved.size());
+    if (isWatched()) {
+        m_window->statusBar()->showMessage(
+            tr("Watch rule “%1”: %n new report(s) saved to %2.", nullptr, n).arg(run.rule, shortFolder(folder)), 10000);
+        return;
+    }
+    notify(tr("%n new report(s) saved to %1", nullptr, n).arg(shortFolder(folder)), tr("Watch rule “%1”").arg(run.rule),
+           run.saved.last());
 }
 
 void DesktopIntegration::showWindow()

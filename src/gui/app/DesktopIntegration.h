@@ -10,6 +10,7 @@ class DownloadProgressSummary;
 class DownloadQueue;
 class LauncherEntry;
 class Settings;
+struct WatchRun;
 } // namespace getbill
 
 namespace getbill::gui {
@@ -34,10 +35,16 @@ public:
     TrayIcon *tray() const { return m_tray.get(); }
     DownloadProgressSummary *summary() const { return m_summary.get(); }
 
-    /// The window is closing while downloads run: hides it to the tray when there is one and the setting allows it
-    /// (saying so the first time). False: the caller asks what to do.
-    bool hideToTray();
+    /// The window is closing while downloads run (or watch rules are on: `downloading` false): hides it to the tray
+    /// when there is one and the setting allows it (saying so the first time). False: the caller decides.
+    bool hideToTray(bool downloading = true);
     void showWindow();
+    /// A watch rule's run ended: its new files are told in a notification while the window is not active ("3 new
+    /// reports saved to Reports/2026"; a click shows the last one), nothing when there is nothing new, and a
+    /// failure in the message bar.
+    void watchRunFinished(const getbill::WatchRun &run);
+    /// How a folder is named in notifications: under the home folder, relative to it.
+    static QString shortFolder(const QString &folder);
 
 signals:
     void quitRequested();

@@ -350,6 +350,7 @@ void MainWindow::onDownloadFinished(int row)
 void MainWindow::openSettings()
 {
     SettingsDialog dialog(m_settings, m_chooser, this);
+    dialog.showWatchRules(m_api->accountKey(), m_watch);
     if (dialog.exec() != QDialog::Accepted)
         return;
     m_controller->queue()->setMaxConcurrent(m_settings->maxConcurrentDownloads());

@@ -22,6 +22,7 @@ class DownloadController;
 class DownloadHistory;
 class DownloadListModel;
 class Settings;
+class WatchScheduler;
 } // namespace getbill
 
 namespace getbill::gui {
@@ -65,6 +66,8 @@ public:
     bool isLoading() const { return m_reports->isLoading(); }
     /// Another account: the list is emptied and loads anew on showReports().
     void clearReports();
+    /// The watch rules' runner: the settings' Watch page edits and runs its rules (not owned; may be null).
+    void setWatch(WatchScheduler *watch) { m_watch = watch; }
     /// Asked when the window is closed: false keeps it (the guard hides it or asks first), true lets it close.
     void setCloseGuard(std::function<bool()> guard) { m_closeGuard = std::move(guard); }
 
@@ -100,6 +103,8 @@ signals:
     void quitRequested();
     /// Help > Save diagnostics…: the Application writes the report.
     void saveDiagnosticsRequested();
+    /// File > Run watch rules now.
+    void watchRunRequested();
     /// The window was closed and the close guard let it.
     void closed();
 
@@ -122,6 +127,7 @@ private:
     ApiClient *m_api;
     DownloadController *m_controller;
     Settings *m_settings;
+    WatchScheduler *m_watch = nullptr;
     SaveLocationChooser *m_chooser;
     FileLauncher *m_launcher;
     DialogSaveLocation *m_saveLocation;

@@ -32,6 +32,8 @@ void MainWindow::createActions()
     QAction *settings = add(tr("&Settings…"), QStringLiteral("actionSettings"),
                             {QKeySequence(Qt::CTRL | Qt::Key_Comma)}, [this] { openSettings(); });
     settings->setMenuRole(QAction::PreferencesRole);
+    QAction *watch = add(tr("Run &watch rules now"), QStringLiteral("actionRunWatchRules"), {},
+                         [this] { emit watchRunRequested(); });
     QAction *signIn = add(tr("Sign &in…"), QStringLiteral("actionSignIn"), {}, [this] { emit signInRequested(); });
     // Back to the sample reports from an account (or from the welcome page) without signing out.
     QAction *demo = add(tr("Back to d&emo data"), QStringLiteral("actionDemo"), {}, [this] { emit demoRequested(); });
@@ -59,7 +61,7 @@ void MainWindow::createActions()
     addAction(toggleDownloads);
 
     QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addActions({download, downloadTo, paste});
+    file->addActions({download, downloadTo, paste, watch});
     file->addSeparator();
     file->addActions({signIn, demo, settings});
     file->addSeparator();

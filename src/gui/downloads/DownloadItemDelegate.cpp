@@ -68,7 +68,10 @@ QString DownloadItemDelegate::detailText(const QModelIndex &index)
     const State state = stateOf(index);
     switch (state) {
     case State::Done: {
-        const QString path = QDir::toNativeSeparators(index.data(DownloadQueue::TargetPathRole).toString());
+        QString path = QDir::toNativeSeparators(index.data(DownloadQueue::TargetPathRole).toString());
+        // What a watch rule saved says which rule: the user did not ask for it by hand.
+        if (const QString rule = index.data(DownloadListModel::OriginRole).toString(); !rule.isEmpty())
+            path = tr("Watch rule “%1” · %2").arg(rule, path);
         const QDateTime at = index.data(DownloadQueue::FinishedAtRole).toDateTime();
         // When it was saved, for the rows of earlier days; today's rows show the path alone.
         if (!at.isValid() || at.toLocalTime().date() == QDate::currentDate())
