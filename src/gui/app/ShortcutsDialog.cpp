@@ -4,6 +4,8 @@
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -58,7 +60,13 @@ ShortcutsDialog::ShortcutsDialog(QWidget *window, QWidget *parent) : QDialog(par
     m_list->setAlternatingRowColors(true);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setUniformRowHeights(true);
-    QList<QAction *> actions = window->findChildren<QAction *>();
+    // The menus' items first, in the menus' order, as the menu bar shows them; then every other action.
+    QList<QAction *> actions;
+    for (const QMenuBar *bar : window->findChildren<QMenuBar *>())
+        for (const QAction *menu : bar->actions())
+            if (menu->menu())
+                actions += menu->menu()->actions();
+    actions += window->findChildren<QAction *>();
     actions += window->actions();
     // The window's own keys first, in the order its menus were made; then those of one list or field.
     std::stable_partition(actions.begin(), actions.end(), [](const QAction *action) {
