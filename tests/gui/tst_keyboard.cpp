@@ -6,6 +6,7 @@
 #include "DownloadsPanel.h"
 #include "GuiHarness.h"
 #include "KeyboardCheck.h"
+#include "MessageBar.h"
 #include "ProxyDialog.h"
 #include "QuitQuestion.h"
 #include "ReportDetailPanel.h"
@@ -169,12 +170,13 @@ private slots:
         QVERIFY(h.window->detailPanel()->report());
         QTest::keyClick(h.window.get(), Qt::Key_J, Qt::ControlModifier); // the downloads panel too
         QVERIFY(h.window->findChild<QDockWidget *>(u"downloadsDock"_s)->isVisible());
+        h.window->messageBar()->showError(u"The report list could not be loaded."_s, [] {}); // its Retry too
         h.window->findChild<QLineEdit *>(u"searchEdit"_s)->setFocus();
         QStringList found = keyboard::check(h.window.get(), keyboard::Scope::Shown);
         QVERIFY2(found.isEmpty(), qPrintable(problems(found)));
         const QList<QWidget *> chain = keyboard::tabChain(h.window.get());
-        for (const char *name :
-             {"searchEdit", "typeCombo", "refreshButton", "detailDownload", "detailCopyId", "downloadsSearch"})
+        for (const char *name : {"searchEdit", "typeCombo", "refreshButton", "detailDownload", "detailCopyId",
+                                 "downloadsSearch", "messageAction", "messageClose"})
             QVERIFY2(chain.contains(h.window->findChild<QWidget *>(QLatin1String(name))), name);
 
         // The Preview tab instead of the details: its buttons' letters against the rest.
