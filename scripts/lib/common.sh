@@ -11,9 +11,11 @@ GETBILL_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-
     libquazip1-qt6-dev zlib1g-dev qt6-5compat-dev qt6-pdf-dev)
 # nginx (Debian's nginx-light), openssl, tinyproxy and curl are the real servers and the independent client of the
 # integration tests; trayer (a system tray for X) and notification-daemon are the desktop tests' tray host and
-# notification server.
+# notification server; at-spi2-core (the accessibility bus and registry) and python3-pyatspi are the screen reader's
+# side of tst_atspi.
 GETBILL_TEST_PACKAGES=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools poppler-utils unzip e2fsprogs
-    desktop-file-utils appstream nginx-light openssl tinyproxy curl trayer notification-daemon)
+    desktop-file-utils appstream nginx-light openssl tinyproxy curl trayer notification-daemon at-spi2-core
+    python3-pyatspi)
 # scripts/bench: the servers and curl of the tests, GNU time for peak memory, libxcb headers for window_startup, a
 # virtual display, and column for the table.
 GETBILL_BENCH_PACKAGES=(nginx-light openssl curl time libxcb1-dev xvfb xauth bsdextrautils)

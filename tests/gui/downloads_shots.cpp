@@ -2,14 +2,16 @@
 // (scripts/screenshots --downloads SCENE takes them under Xvfb). Not a test: a driver, so that what the README shows
 // can be made again.
 //
-//   downloads_shots --scene running|failed|history|empty|quit|signin|settings|watch|watchrule [--dark] [--font PT]
+//   downloads_shots --scene running|failed|history|empty|quit|signin|settings|watch|watchrule|shortcuts [--dark]
+//                   [--font PT]
 //                   [--size WxH]
 //
 // running: two downloads held by the demo host part-way; failed: one saved, one refused by the download host, the
 // failed one selected (Retry); history: three reports saved by an earlier run of the application, listed after a
 // restart; empty: a first start; quit: Ctrl+Q with downloads running (the quit question); signin: the sign-in
 // dialog over the demo; settings: the settings dialog; watch: its Watch page with two rules of the demo account
-// (one on, one off); watchrule: the rule dialog over it, refusing a template with an unknown field.
+// (one on, one off); watchrule: the rule dialog over it, refusing a template with an unknown field; shortcuts:
+// Help > Keyboard shortcuts.
 // Prints READY once the scene shows, then stays until it is killed.
 
 #include "Application.h"
@@ -121,6 +123,9 @@ int main(int argc, char *argv[])
             ready(window);
         } else if (scene == u"signin") {
             application->signIn();
+            ready(window);
+        } else if (scene == u"shortcuts") {
+            window->findChild<QAction *>(QStringLiteral("actionShortcuts"))->trigger();
             ready(window);
         } else if (scene == u"settings") {
             QTimer::singleShot(0, window, [window] { window->openSettings(); }); // modal: after READY is queued

@@ -123,6 +123,12 @@ private slots:
         QCOMPARE(p.item(0).data(DownloadQueue::TargetPathRole).toString(), second);
         QCOMPARE(p.item(1).data(DownloadQueue::TargetPathRole).toString(), first);
         QCOMPARE(p.state(0), u"Saved"_s);
+        // A screen reader hears the row as painted: title and state, then where the file is.
+        const QString title = p.item(0).data(DownloadQueue::TitleRole).toString();
+        QVERIFY(!title.isEmpty());
+        QCOMPARE(p.item(0).data(Qt::AccessibleTextRole).toString(), title + u", Saved"_s);
+        QVERIFY2(p.item(0).data(Qt::AccessibleDescriptionRole).toString().endsWith(QDir::toNativeSeparators(second)),
+                 qPrintable(p.item(0).data(Qt::AccessibleDescriptionRole).toString()));
         QCOMPARE(p.panel->findChild<QLabel *>(u"downloadsSummary"_s)->text(), u"0 running\n2 saved"_s);
         p.select(1);
         QCOMPARE(p.menuActions(), (QStringList{u"Open"_s, u"ShowInFolder"_s, u"CopyPath"_s, u"Remove"_s}));
@@ -168,7 +174,7 @@ private slots:
         p.select(0);
         QCOMPARE(p.menuActions(), (QStringList{u"Retry"_s, u"ChooseFolder"_s, u"Remove"_s}));
         QVERIFY(p.button(u"downloadRetry"_s)->isEnabled());
-        QCOMPARE(p.button(u"downloadRetry"_s)->text(), u"&Retry"_s);
+        QCOMPARE(p.button(u"downloadRetry"_s)->text(), u"Retr&y"_s);
         QVERIFY(!p.button(u"downloadOpen"_s)->isEnabled());
 
         // Retry in another folder asks for one, starting where it was, and saves there under the same name.
@@ -247,7 +253,7 @@ private slots:
         QCOMPARE(p.state(0), u"File moved or deleted"_s);
         p.select(0);
         QCOMPARE(p.menuActions(), (QStringList{u"DownloadAgain"_s, u"Remove"_s}));
-        QCOMPARE(p.button(u"downloadRetry"_s)->text(), u"&Download again"_s);
+        QCOMPARE(p.button(u"downloadRetry"_s)->text(), u"Download a&gain"_s);
         QVERIFY(!p.button(u"downloadOpen"_s)->isEnabled());
         // Enter on it downloads it again, into the same folder.
         p.view()->setFocus();
@@ -304,6 +310,11 @@ private slots:
         QTRY_VERIFY(h.queue.job(0) && h.queue.job(0)->bytesReceived() >= 100'000);
         p.select(0);
         QCOMPARE(p.menuActions(), QStringList{u"Cancel"_s});
+        // Running: its progress is in what a screen reader hears, the bytes so far in the description.
+        const QString heard = p.item(0).data(Qt::AccessibleTextRole).toString();
+        QVERIFY2(heard.contains(u", Downloading, "_s) && heard.endsWith(u" %"_s), qPrintable(heard));
+        QVERIFY2(p.item(0).data(Qt::AccessibleDescriptionRole).toString().contains(u" of "_s),
+                 qPrintable(p.item(0).data(Qt::AccessibleDescriptionRole).toString()));
         QVERIFY(p.button(u"downloadCancel"_s)->isEnabled());
         const int first = p.panel->model()->queueRow(p.panel->currentRow());
         p.view()->setFocus();

@@ -14,6 +14,7 @@
 #include "download/SafeFileName.h"
 
 #include <QAbstractItemModelTester>
+#include <QAccessible>
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -661,21 +662,62 @@ private slots:
 
     void everyInteractiveWidgetHasAnAccessibleName()
     {
+        // What a screen reader hears (the accessible interface's name: a set name, else a label's or a button's
+        // text), on both pages, a message with its button shown.
         test::GuiHarness h;
         QVERIFY(h.showLoaded());
         select(*h.window, firstCompletedId(*h.window));
-        h.window->showWelcome();
+        h.window->messageBar()->showError(u"The report list could not be loaded."_s, [] {});
         QStringList missing;
-        const QList<QWidget *> widgets = h.window->findChildren<QWidget *>();
-        for (QWidget *w : widgets) {
-            if (w->window() != h.window.get() || w->focusPolicy() == Qt::NoFocus ||
-                w->objectName().startsWith(u"qt_"_s))
-                continue;
-            if (w->accessibleName().isEmpty())
-                missing << QString::fromLatin1(w->metaObject()->className()) + u' ' + w->objectName();
-        }
+        int checked = 0;
+        const auto walk = [&] {
+            const QList<QWidget *> widgets = h.window->findChildren<QWidget *>();
+            for (QWidget *w : widgets) {
+                if (w->window() != h.window.get() || w->focusPolicy() == Qt::NoFocus ||
+                    w->objectName().startsWith(u"qt_"_s) || !w->isVisibleTo(h.window.get()))
+                    continue;
+                ++checked;
+                QAccessibleInterface *accessible = QAccessible::queryAccessibleInterface(w);
+                if (!accessible || accessible->text(QAccessible::Name).isEmpty())
+                    missing << QString::fromLatin1(w->metaObject()->className()) + u' ' + w->objectName();
+            }
+        };
+        walk();
+        h.window->showWelcome();
+        walk();
         QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u", "_s)));
-        QVERIFY(widgets.size() > 30);
+        QVERIFY(checked > 30);
+    }
+
+    void valuesAreHeardAsTheyRead()
+    {
+        // Labels are heard as their text, not as the name of their field; the field is their description.
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        const QString id = firstCompletedId(*h.window);
+        select(*h.window, id);
+        const auto heard = [](QWidget *w, QAccessible::Text text = QAccessible::Name) {
+            return QAccessible::queryAccessibleInterface(w)->text(text);
+        };
+        auto *title = h.window->detailPanel()->findChild<QLabel *>(u"detailTitle"_s);
+        QCOMPARE(heard(title), h.window->reportModel()->report(id)->title);
+        QCOMPARE(heard(title, QAccessible::Description), u"Report title"_s);
+        QLabel *status = h.window->detailPanel()->field(u"status"_s);
+        QCOMPARE(heard(status), status->text());
+        QCOMPARE(heard(status, QAccessible::Description), u"Status"_s);
+        auto *count = h.window->findChild<QLabel *>(u"countLabel"_s);
+        QVERIFY(count->text().endsWith(u" reports"_s));
+        QCOMPARE(heard(count), count->text());
+        auto *mode = h.window->findChild<QLabel *>(u"modeLabel"_s);
+        QCOMPARE(heard(mode), mode->text());
+        MessageBar *bar = h.window->messageBar();
+        bar->showMessage(MessageBar::Level::Error, u"Not signed in."_s, u"Sign in…"_s, [] {});
+        QCOMPARE(heard(bar->actionButton()), u"Sign in…"_s);
+        QCOMPARE(heard(bar), u"Error"_s);
+        QCOMPARE(heard(bar, QAccessible::Description), u"Not signed in."_s);
+        QCOMPARE(heard(bar->findChild<QLabel *>(u"messageText"_s)), u"Not signed in."_s);
+        bar->showError(u"Failed."_s, [] {});
+        QCOMPARE(heard(bar->actionButton()), u"Retry"_s);
     }
 
     void serverTextIsPlainText()

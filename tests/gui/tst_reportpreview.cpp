@@ -454,7 +454,7 @@ private slots:
                  qPrintable(rig.pane()->message()));
         auto *again = rig.pane()->findChild<QPushButton *>(u"previewAction"_s);
         QVERIFY(again->isVisible());
-        QCOMPARE(again->text(), u"&Try again"_s);
+        QCOMPARE(again->text(), u"Try aga&in"_s);
         // Trying again reads the kept copy again (no second download) and ends the same way.
         const QString first = rig.pane()->message();
         QTest::mouseClick(again, Qt::LeftButton);

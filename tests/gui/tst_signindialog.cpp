@@ -60,7 +60,6 @@ private slots:
     void keychainFailureOffersSessionOnly();
     void signOutRemovesTheSecret();
     void secretsCanBeShownAndHelpSaysWhereTheyComeFrom();
-    void mnemonicsAreUnique();
 
 private:
     void typeInto(QWidget *widget, const QString &text);
@@ -286,27 +285,6 @@ void TestSignInDialog::secretsCanBeShownAndHelpSaysWhereTheyComeFrom()
     QVERIFY(help->text().contains(QStringLiteral("href=\"https://eu.getbill.example/\"")));
     address->setText(QStringLiteral("http://getbill.example/external-api/v1")); // refused: GetBill's own site
     QVERIFY(help->text().contains(QStringLiteral("href=\"https://getbill.io/\"")));
-}
-
-void TestSignInDialog::mnemonicsAreUnique()
-{
-    QHash<QChar, QString> seen;
-    const auto check = [&seen](const QString &text, const QString &name) {
-        const qsizetype at = text.indexOf(u'&');
-        if (at < 0 || at + 1 >= text.size() || text.at(at + 1) == u'&')
-            return;
-        const QChar key = text.at(at + 1).toLower();
-        QVERIFY2(!seen.contains(key),
-                 qPrintable(QStringLiteral("Alt+%1 on %2 and %3").arg(key, seen.value(key), name)));
-        seen.insert(key, name);
-    };
-    for (const QAbstractButton *button : m_dialog->findChildren<QAbstractButton *>())
-        check(button->text(), button->objectName());
-    for (const QLabel *label : m_dialog->findChildren<QLabel *>()) {
-        if (label->buddy())
-            check(label->text(), label->objectName());
-    }
-    QVERIFY(seen.size() >= 8);
 }
 
 void TestSignInDialog::refusedAddresses_data()

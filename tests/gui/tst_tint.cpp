@@ -1,13 +1,20 @@
 // Message colours from the palette: the message bar at every level and the error labels read at 4.5:1 or better on
 // a light, a dark and a high-contrast palette, measured on the rendered widget (its background pixels against the
-// palette's text colour), and a theme switch while a message shows restyles it.
+// palette's text colour), and a theme switch while a message shows restyles it. The downloads list's red "Failed" and
+// green "Saved" are measured the same way on its rendered rows.
 
+#include "DownloadItemDelegate.h"
 #include "MessageBar.h"
 #include "Tint.h"
+#include "download/DownloadListModel.h"
+#include "download/DownloadQueue.h"
+#include "download/ReportDownloadJob.h"
 
 #include <QApplication>
 #include <QImage>
 #include <QLabel>
+#include <QListView>
+#include <QStandardItemModel>
 #include <QStyle>
 #include <QStyleFactory>
 #include <QtTest>
@@ -41,6 +48,8 @@ QPalette makePalette(const QString &name)
     for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
         p.setColor(role, text);
     p.setColor(QPalette::Highlight, highlight);
+    // A list's every other row, a shade off the window.
+    p.setColor(QPalette::AlternateBase, Tint::background(p, Tint::Tone::Information));
     return p;
 }
 
@@ -107,6 +116,64 @@ private slots:
         Tint::apply(&error, Tint::Tone::Error, u"padding:6px;"_s);
         error.resize(400, 40);
         QVERIFY(Tint::contrast(renderedBackground(&error), text) >= 4.5);
+        QApplication::setPalette(old);
+    }
+
+    void downloadStatesReadOnEveryPalette_data() { messagesReadOnEveryPalette_data(); }
+
+    void downloadStatesReadOnEveryPalette()
+    {
+        // "Failed" in red and "Saved" in green on plain and alternate rows: the ink of the rendered word (its pixel
+        // farthest from the row) against the row, and still red or green.
+        using State = getbill::ReportDownloadJob::State;
+        QFETCH(QString, palette);
+        const QPalette old = QApplication::palette();
+        QApplication::setPalette(makePalette(palette));
+        QStandardItemModel model;
+        const State states[] = {State::Failed, State::Done, State::Failed, State::Done};
+        for (const State state : states) {
+            auto *item = new QStandardItem;
+            item->setData(QVariant::fromValue(state), getbill::DownloadQueue::StateRole);
+            item->setData(u"Quarterly ledger"_s, getbill::DownloadQueue::TitleRole);
+            item->setData(u"Refused by the download host."_s, getbill::DownloadQueue::ErrorRole);
+            item->setData(u"/home/user/Reports/ledger.pdf"_s, getbill::DownloadQueue::TargetPathRole);
+            item->setData(false, getbill::DownloadListModel::FileMissingRole);
+            model.appendRow(item);
+        }
+        QListView view;
+        QFont font = view.font();
+        font.setPixelSize(20); // stems wide enough to carry the full ink
+        view.setFont(font);
+        view.setModel(&model);
+        view.setItemDelegate(new DownloadItemDelegate(&view));
+        view.setAlternatingRowColors(true);
+        view.resize(600, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const QImage image = view.viewport()->grab().toImage();
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QModelIndex index = model.index(row, 0);
+            const QRect rect = view.visualRect(index);
+            const QFontMetrics metrics(font);
+            const QString word = DownloadItemDelegate::stateText(index);
+            const int width = metrics.horizontalAdvance(word) + 8;
+            const QRect status(rect.right() - 8 - width, rect.top() + 4, width, metrics.height());
+            const QColor background = QColor::fromRgb(image.pixel(rect.left() + 2, rect.bottom() - 2));
+            QColor ink = background;
+            for (int y = status.top(); y <= status.bottom(); ++y)
+                for (int x = status.left(); x <= status.right(); ++x) {
+                    const QColor c = QColor::fromRgb(image.pixel(x, y));
+                    if (Tint::contrast(c, background) > Tint::contrast(ink, background))
+                        ink = c;
+                }
+            const double ratio = Tint::contrast(ink, background);
+            QVERIFY2(ratio >= 4.5,
+                     qPrintable(u"%1 in %2 on %3: %4:1"_s.arg(word, ink.name(), background.name()).arg(ratio)));
+            if (states[row] == State::Failed)
+                QVERIFY2(ink.red() > ink.green() && ink.red() > ink.blue(), qPrintable(word + u' ' + ink.name()));
+            else
+                QVERIFY2(ink.green() > ink.red() && ink.green() > ink.blue(), qPrintable(word + u' ' + ink.name()));
+        }
         QApplication::setPalette(old);
     }
 

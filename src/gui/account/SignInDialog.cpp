@@ -10,7 +10,6 @@
 #include <QCheckBox>
 #include <QDesktopServices>
 #include <QLocale>
-#include <QTextDocumentFragment>
 
 namespace getbill::gui {
 
@@ -25,8 +24,6 @@ SignInDialog::SignInDialog(Account *account, ApiClient *api, QWidget *parent)
     m_ui->errorLabel->hide();
     Tint::apply(m_ui->errorLabel, Tint::Tone::Error, QStringLiteral("padding:6px;"));
     m_ui->sessionOnlyButton->hide();
-    // The inline error belongs to the form: say it to screen readers too.
-    m_ui->errorLabel->setAccessibleDescription(tr("What went wrong while signing in"));
 
     connect(m_ui->showSecretsCheck, &QCheckBox::toggled, this, [this](bool shown) {
         const auto mode = shown ? QLineEdit::Normal : QLineEdit::Password;
@@ -71,8 +68,8 @@ void SignInDialog::updateHelp()
                                 "creates them under Company → API Client Management; the token needs the "
                                 "<i>reports:read</i> scope.")
                                  .arg(dashboardUrl().toString(QUrl::FullyEncoded).toHtmlEscaped()));
-    m_ui->helpLabel->setAccessibleName(tr("Where do I get these?"));
-    m_ui->helpLabel->setAccessibleDescription(QTextDocumentFragment::fromHtml(m_ui->helpLabel->text()).toPlainText());
+    // A screen reader reads what is written (Qt gives a label its plain text as its name), the link included.
+    m_ui->helpLabel->setAccessibleDescription(tr("Where do I get these?"));
 }
 
 void SignInDialog::updateKind()

@@ -77,7 +77,8 @@ MainWindow::MainWindow(ApiClient *api, DownloadController *downloads, Settings *
     m_busy->hide();
     m_modeLabel = new QLabel(this);
     m_modeLabel->setObjectName(QStringLiteral("modeLabel"));
-    m_modeLabel->setAccessibleName(tr("Connection"));
+    // Heard as what it says ("Demo data…", the API's host); what it is about is its description.
+    m_modeLabel->setAccessibleDescription(tr("Connection"));
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_modeLabel);
 

@@ -1,6 +1,7 @@
 // MainWindow's actions and menus, apart from the window's flows in MainWindow.cpp.
 #include "MainWindow.h"
 #include "ReportsView.h"
+#include "ShortcutsDialog.h"
 
 #include <QAction>
 #include <QDockWidget>
@@ -55,8 +56,16 @@ void MainWindow::createActions()
     });
     QAction *diagnostics = add(tr("Save &diagnostics…"), QStringLiteral("actionSaveDiagnostics"), {},
                                [this] { emit saveDiagnosticsRequested(); });
+    // Generated from the actions above and the lists' own keys: it cannot miss one.
+    QAction *shortcuts =
+        add(tr("&Keyboard shortcuts"), QStringLiteral("actionShortcuts"), {QKeySequence::HelpContents}, [this] {
+            auto *dialog = new ShortcutsDialog(this, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->open();
+        });
     QAction *toggleDownloads = m_downloadsDock->toggleViewAction();
     toggleDownloads->setText(tr("&Downloads panel"));
+    toggleDownloads->setObjectName(QStringLiteral("actionToggleDownloads"));
     toggleDownloads->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
     addAction(toggleDownloads);
 
@@ -67,7 +76,7 @@ void MainWindow::createActions()
     file->addSeparator();
     file->addAction(quit);
     menuBar()->addMenu(tr("&View"))->addActions({find, reload, toggleDownloads});
-    menuBar()->addMenu(tr("&Help"))->addActions({diagnostics, about});
+    menuBar()->addMenu(tr("&Help"))->addActions({shortcuts, diagnostics, about});
 }
 
 void MainWindow::setDemoAvailable(bool available)

@@ -23,9 +23,9 @@ MessageBar::MessageBar(QWidget *parent)
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     PlainText::apply(m_text); // the API's own messages: text, never markup
-    m_text->setAccessibleName(tr("Message text"));
+    // The text and the button are heard as they read ("Retry", "Sign in…"): Qt names a label and a button by their
+    // text, so the names follow every message.
     m_action->setObjectName(QStringLiteral("messageAction"));
-    m_action->setAccessibleName(tr("Message action"));
     m_close->setObjectName(QStringLiteral("messageClose"));
     m_close->setText(QStringLiteral("✕"));
     m_close->setAutoRaise(true);
@@ -68,7 +68,11 @@ void MessageBar::showMessage(Level level, const QString &text, const QString &ac
     }
     Tint::apply(this, tone);
     m_icon->setPixmap(style()->standardIcon(pixmap).pixmap(20, 20));
+    setAccessibleName(level == Level::Error     ? tr("Error")
+                      : level == Level::Warning ? tr("Warning")
+                                                : tr("Information"));
     setAccessibleDescription(text);
+    m_action->setAccessibleDescription(actionText.isEmpty() ? QString() : text);
     show();
     emit shown(level, text);
 }

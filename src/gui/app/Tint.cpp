@@ -3,7 +3,9 @@
 #include <QApplication>
 #include <QPalette>
 #include <QWidget>
+#include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace getbill::gui::Tint {
 
@@ -19,6 +21,8 @@ QColor accent(const QPalette &palette, Tone tone)
         return QColor(0xe0, 0xa8, 0x00); // amber: the tone itself, on any palette
     case Tone::Error:
         return QColor(0xd0, 0x30, 0x28);
+    case Tone::Success:
+        return QColor(0x2e, 0xa0, 0x43); // green
     }
     return palette.color(QPalette::Highlight);
 }
@@ -58,6 +62,20 @@ QColor background(const QPalette &palette, Tone tone)
 QColor border(const QPalette &palette, Tone tone)
 {
     return mix(palette.color(QPalette::Window), accent(palette, tone), 0.6);
+}
+
+QColor text(const QPalette &palette, Tone tone)
+{
+    const QColor plain = palette.color(QPalette::Text);
+    const QColor rows[] = {palette.color(QPalette::Base), palette.color(QPalette::AlternateBase)};
+    // The pure tone reads on few palettes (red on near-black is 3:1); mixed with the text colour it reads on all.
+    for (double amount = 1.0; amount > 0.0; amount -= 0.05) {
+        const QColor tinted = mix(plain, accent(palette, tone), amount);
+        if (std::all_of(std::begin(rows), std::end(rows),
+                        [&](const QColor &row) { return contrast(tinted, row) >= 4.5; }))
+            return tinted;
+    }
+    return plain;
 }
 
 double contrast(const QColor &a, const QColor &b)

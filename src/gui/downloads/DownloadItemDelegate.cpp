@@ -3,6 +3,7 @@
 #include "Format.h"
 #include "PlainText.h"
 #include "ReportIcons.h"
+#include "Tint.h"
 #include "download/DownloadListModel.h"
 #include "download/DownloadQueue.h"
 #include "download/ReportDownloadJob.h"
@@ -61,6 +62,17 @@ QString DownloadItemDelegate::stateText(const QModelIndex &index)
         return tr("Paused");
     }
     return {};
+}
+
+QString DownloadItemDelegate::accessibleText(const QModelIndex &index)
+{
+    const QString title = index.data(DownloadQueue::TitleRole).toString();
+    const QString text = tr("%1, %2").arg(title, stateText(index));
+    const int pct = percent(index);
+    const State state = stateOf(index);
+    if (pct < 0 || state == State::Done || state == State::Failed || state == State::Cancelled)
+        return text;
+    return tr("%1, %2 %").arg(text).arg(pct);
 }
 
 QString DownloadItemDelegate::detailText(const QModelIndex &index)
@@ -150,11 +162,12 @@ void DownloadItemDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
         titleRect, Qt::AlignLeft | Qt::AlignVCenter,
         boldMetrics.elidedText(index.data(DownloadQueue::TitleRole).toString(), Qt::ElideRight, titleRect.width()));
     painter->setFont(option.font);
+    // Red and green from the palette the user runs (Tint): readable on light, dark and high-contrast rows alike.
     QColor statusColour = text;
     if (!selected && state == State::Failed)
-        statusColour = QColor(0xb0, 0x2a, 0x1e);
+        statusColour = Tint::text(option.palette, Tint::Tone::Error);
     else if (!selected && state == State::Done && !index.data(DownloadListModel::FileMissingRole).toBool())
-        statusColour = QColor(0x1e, 0x7b, 0x34);
+        statusColour = Tint::text(option.palette, Tint::Tone::Success);
     painter->setPen(statusColour);
     painter->drawText(QRect(box.right() - statusWidth, box.top(), statusWidth, line), Qt::AlignRight | Qt::AlignVCenter,
                       status);

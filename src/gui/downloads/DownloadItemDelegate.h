@@ -21,6 +21,8 @@ public:
     /// The second line as text (also the row's accessible description and what tests read).
     static QString detailText(const QModelIndex &index);
     static QString stateText(const QModelIndex &index);
+    /// What a screen reader names the row: "title, state" and, while it runs, "42 %".
+    static QString accessibleText(const QModelIndex &index);
     /// 0–100, or -1 while the size is unknown.
     static int percent(const QModelIndex &index);
 };

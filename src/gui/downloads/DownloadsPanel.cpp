@@ -2,6 +2,7 @@
 
 #include "DownloadItemDelegate.h"
 #include "FileLauncher.h"
+#include "SearchEscape.h"
 #include "download/DownloadController.h"
 #include "download/DownloadQueue.h"
 #include "download/ReportDownloadJob.h"
@@ -27,18 +28,18 @@ namespace {
 using State = ReportDownloadJob::State;
 using Action = DownloadListModel::Action;
 
-/// The search over the list; it also gives screen readers each row's state and second line, as painted.
+/// The search over the list; it also gives screen readers each row as painted: title, state and progress as its
+/// name, the second line (progress in bytes, speed and time left, the saved path, the error) as its description.
 class DownloadsFilter : public QSortFilterProxyModel
 {
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
     QVariant data(const QModelIndex &index, int role) const override
     {
-        if (role == Qt::AccessibleDescriptionRole) {
-            const QString detail = DownloadItemDelegate::detailText(index);
-            const QString state = DownloadItemDelegate::stateText(index);
-            return detail.isEmpty() ? state : tr("%1, %2").arg(state, detail);
-        }
+        if (role == Qt::AccessibleTextRole)
+            return DownloadItemDelegate::accessibleText(index);
+        if (role == Qt::AccessibleDescriptionRole)
+            return DownloadItemDelegate::detailText(index);
         return QSortFilterProxyModel::data(index, role);
     }
 };
@@ -77,9 +78,10 @@ DownloadsPanel::DownloadsPanel(DownloadListModel *model, DownloadController *con
     : QWidget(parent), m_model(model), m_controller(controller), m_launcher(launcher),
       m_filter(new DownloadsFilter(this)), m_search(new QLineEdit(this)), m_stack(new QStackedWidget(this)),
       m_view(new QListView(this)), m_empty(new QLabel(this)), m_summary(new QLabel(this)),
-      m_cancel(new QPushButton(tr("&Cancel download"), this)), m_retry(new QPushButton(tr("&Retry"), this)),
-      m_open(new QPushButton(tr("&Open file"), this)), m_showInFolder(new QPushButton(tr("Show in &folder"), this)),
-      m_remove(new QPushButton(tr("Re&move from list"), this)), m_clear(new QPushButton(tr("Clear &history"), this))
+      m_cancel(new QPushButton(actionText(Action::Cancel), this)), m_retry(new QPushButton(this)),
+      m_open(new QPushButton(actionText(Action::Open), this)),
+      m_showInFolder(new QPushButton(actionText(Action::ShowInFolder), this)),
+      m_remove(new QPushButton(actionText(Action::Remove), this)), m_clear(new QPushButton(tr("Cle&ar history"), this))
 {
     setObjectName(QStringLiteral("downloadsPanel"));
     setAccessibleName(tr("Downloads"));
@@ -91,6 +93,7 @@ DownloadsPanel::DownloadsPanel(DownloadListModel *model, DownloadController *con
     m_search->setPlaceholderText(tr("Search downloads"));
     m_search->setAccessibleName(tr("Search downloads"));
     m_search->setClearButtonEnabled(true);
+    SearchEscape::install(m_search, m_view);
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_filter->setFilterFixedString(text.trimmed());
         updateEmptyState();
@@ -126,7 +129,7 @@ DownloadsPanel::DownloadsPanel(DownloadListModel *model, DownloadController *con
     m_stack->addWidget(m_view);
     m_stack->addWidget(m_empty);
     m_summary->setObjectName(QStringLiteral("downloadsSummary"));
-    m_summary->setAccessibleName(tr("Downloads summary"));
+    m_summary->setAccessibleDescription(tr("Downloads summary"));
 
     const QList<QPair<QPushButton *, QString>> buttons = {
         {m_cancel, QStringLiteral("downloadCancel")}, {m_retry, QStringLiteral("downloadRetry")},
@@ -156,17 +159,21 @@ DownloadsPanel::DownloadsPanel(DownloadListModel *model, DownloadController *con
     layout->addLayout(left, 1);
     layout->addLayout(buttonsColumn);
 
-    // Keys act on the list only: elsewhere Escape belongs to the search field and dialogs, Delete to text.
-    auto addKey = [this](const QKeySequence &key, auto slot) {
-        auto *action = new QAction(this);
+    // Keys act on the list only: elsewhere Escape belongs to the search field and dialogs, Delete to text. Their
+    // texts are what Help > Keyboard shortcuts lists.
+    auto addKey = [this](const char *name, const QString &text, const QKeySequence &key, auto slot) {
+        auto *action = new QAction(text, this);
+        action->setObjectName(QLatin1String(name));
         action->setShortcut(key);
         action->setShortcutContext(Qt::WidgetShortcut);
         m_view->addAction(action);
         connect(action, &QAction::triggered, this, slot);
     };
-    addKey(QKeySequence(Qt::Key_Delete),
+    addKey("downloadKeyRemove", tr("Remove the download from the list, or cancel it while it runs"),
+           QKeySequence(Qt::Key_Delete),
            [this] { trigger(m_model->actions(currentRow()) & Action::Remove ? Action::Remove : Action::Cancel); });
-    addKey(QKeySequence(Qt::Key_Escape), [this] { trigger(Action::Cancel); });
+    addKey("downloadKeyCancel", tr("Cancel the download"), QKeySequence(Qt::Key_Escape),
+           [this] { trigger(Action::Cancel); });
     // Enter or a double click on a saved item opens it; on a file gone, downloads it again.
     connect(m_view, &QListView::activated, this, [this] {
         const DownloadListModel::Actions actions = m_model->actions(currentRow());
@@ -226,21 +233,23 @@ int DownloadsPanel::currentRow() const
 
 QString DownloadsPanel::actionText(Action action) const
 {
+    // The mnemonics are the buttons' too: unique in the window beside the report list, the detail panel and the
+    // menus (tests/gui/tst_keyboard.cpp checks).
     switch (action) {
     case Action::Cancel:
         return tr("&Cancel download");
     case Action::Retry: {
         const QModelIndex index = m_model->index(currentRow());
-        return index.data(DownloadQueue::StateRole).value<State>() == State::Interrupted ? tr("&Resume") : tr("&Retry");
+        return index.data(DownloadQueue::StateRole).value<State>() == State::Interrupted ? tr("Res&ume") : tr("Retr&y");
     }
     case Action::ChooseFolder:
         return tr("Retry in another &folder…");
     case Action::DownloadAgain:
-        return tr("&Download again");
+        return tr("Download a&gain");
     case Action::Open:
-        return tr("&Open file");
+        return tr("Ope&n file");
     case Action::ShowInFolder:
-        return tr("Show in &folder");
+        return tr("Sho&w in folder");
     case Action::CopyPath:
         return tr("Copy &path");
     case Action::Remove:

@@ -3,6 +3,7 @@
 #include "Format.h"
 #include "PlainText.h"
 #include "ReportIcons.h"
+#include "Tint.h"
 #include "preview/ReportPreviewPane.h"
 
 #include <QClipboard>
@@ -22,8 +23,10 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     : QWidget(parent), m_content(new QWidget(this)), m_placeholder(new QLabel(this)), m_title(new QLabel(m_content)),
       m_statusIcon(new QLabel(m_content)), m_reason(new QLabel(m_content)), m_description(new QLabel(m_content)),
       m_expiry(new QLabel(m_content)), m_download(new QPushButton(tr("&Download"), m_content)),
-      m_downloadTo(new QPushButton(tr("Download &to…"), m_content)), m_open(new QPushButton(tr("&Open"), m_content)),
-      m_showInFolder(new QPushButton(tr("Show in &folder"), m_content)),
+      // Mnemonics unique in the window, whose downloads panel, type filter and menus are on screen too
+      // (tests/gui/tst_keyboard.cpp checks).
+      m_downloadTo(new QPushButton(tr("Download t&o…"), m_content)), m_open(new QPushButton(tr("O&pen"), m_content)),
+      m_showInFolder(new QPushButton(tr("Show in fo&lder"), m_content)),
       m_copyId(new QPushButton(tr("Copy &id"), m_content)), m_tabs(new QTabWidget(this)),
       m_preview(new ReportPreviewPane)
 {
@@ -36,7 +39,6 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
     m_placeholder->setEnabled(false);
-    m_placeholder->setAccessibleName(tr("No report selected"));
 
     // Everything here comes from GetBill: text, never markup.
     for (QLabel *label : {m_title, m_reason, m_description, m_expiry, m_placeholder})
@@ -48,26 +50,27 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.35);
     titleFont.setBold(true);
     m_title->setFont(titleFont);
-    m_title->setAccessibleName(tr("Report title"));
+    // Values are heard as they read (Qt names a label by its text, in step with every change); what each one is
+    // goes in its description.
+    m_title->setAccessibleDescription(tr("Report title"));
 
     m_reason->setObjectName(QStringLiteral("detailReason"));
     m_reason->setWordWrap(true);
-    m_reason->setStyleSheet(QStringLiteral("QLabel{background:#fff6dc;border:1px solid #e6c76a;border-radius:4px;"
-                                           "padding:6px;color:#4d3b00;}"));
-    m_reason->setAccessibleName(tr("Why this report cannot be downloaded"));
+    Tint::apply(m_reason, Tint::Tone::Warning, QStringLiteral("padding:6px;")); // the palette's, not a cream box
+    m_reason->setAccessibleDescription(tr("Why this report cannot be downloaded"));
 
     m_description->setObjectName(QStringLiteral("detailDescription"));
     m_description->setWordWrap(true);
     m_description->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    m_description->setAccessibleName(tr("Description"));
+    m_description->setAccessibleDescription(tr("Description"));
 
     m_expiry->setObjectName(QStringLiteral("detailExpiry"));
     m_expiry->setWordWrap(true);
-    m_expiry->setAccessibleName(tr("Download link expiry"));
+    m_expiry->setAccessibleDescription(tr("Download link expiry"));
 
     auto *titleRow = new QHBoxLayout;
     m_statusIcon->setObjectName(QStringLiteral("detailStatusIcon"));
-    m_statusIcon->setAccessibleName(tr("Status icon"));
+    m_statusIcon->setAccessibleDescription(tr("Status"));
     titleRow->addWidget(m_statusIcon, 0, Qt::AlignTop);
     titleRow->addWidget(m_title, 1);
 
@@ -187,7 +190,7 @@ QLabel *ReportDetailPanel::addField(QFormLayout *form, const QString &name, cons
     value->setWordWrap(true);
     auto *caption = new QLabel(label, m_content);
     caption->setBuddy(value);
-    value->setAccessibleName(QString(label).remove(QLatin1Char(':')));
+    value->setAccessibleDescription(QString(label).remove(QLatin1Char(':')));
     form->addRow(caption, value);
     m_fields.insert(name, value);
     return value;
@@ -209,6 +212,7 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
     m_title->setText(report.title.isEmpty() ? report.id : report.title);
     m_statusIcon->setPixmap(ReportIcons::status(report.status).pixmap(24, 24));
     m_statusIcon->setToolTip(Format::statusText(report.status));
+    m_statusIcon->setAccessibleName(Format::statusText(report.status)); // a picture: its name is what it shows
     m_fields[QStringLiteral("status")]->setText(Format::statusText(report.status));
     m_fields[QStringLiteral("type")]->setText(report.type);
     m_fields[QStringLiteral("period")]->setText(Format::period(report.periodFrom, report.periodTo));

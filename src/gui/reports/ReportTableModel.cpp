@@ -97,6 +97,17 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == StatusColumn)
             return data(index, Qt::DisplayRole);
         break;
+    case Qt::AccessibleDescriptionRole:
+        // What the tooltips tell a mouse user, as plain text: the description, where it was saved or why it cannot
+        // be downloaded yet, the exact size.
+        if (index.column() == TitleColumn)
+            return r.description;
+        if (index.column() == StatusColumn)
+            return row.savedPath.isEmpty() ? Format::notDownloadableReason(r)
+                                           : tr("Saved to %1").arg(QDir::toNativeSeparators(row.savedPath));
+        if (index.column() == SizeColumn && r.fileSize >= 0)
+            return tr("%L1 bytes").arg(r.fileSize);
+        break;
     }
     return {};
 }

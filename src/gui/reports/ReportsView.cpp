@@ -4,6 +4,7 @@
 #include "ReportDetailPanel.h"
 #include "ReportFilterModel.h"
 #include "ReportTableModel.h"
+#include "SearchEscape.h"
 #include "api/ApiClient.h"
 #include "api/ReportJobs.h"
 #include "api/ReportWatcher.h"
@@ -57,6 +58,7 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
             m_ui->reportTable->selectionModel()->setCurrentIndex(
                 m_proxy->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     });
+    SearchEscape::install(m_ui->searchEdit, m_ui->reportTable);
     connect(m_ui->typeCombo, &QComboBox::currentIndexChanged, this, [this] {
         m_proxy->setTypeFilter(m_ui->typeCombo->currentData().toString());
         updateEmptyState();

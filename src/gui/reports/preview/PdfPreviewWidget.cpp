@@ -1,5 +1,6 @@
 #include "PdfPreviewWidget.h"
 
+#include <QAction>
 #include <QClipboard>
 #include <QEvent>
 #include <QGuiApplication>
@@ -9,11 +10,11 @@
 #include <QPdfPageNavigator>
 #include <QPdfView>
 #include <QScrollBar>
-#include <QShortcut>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <cmath>
+#include <tuple>
 
 namespace getbill::gui {
 
@@ -81,11 +82,16 @@ PdfPreviewWidget::PdfPreviewWidget(QWidget *parent)
     connect(m_view->pageNavigator(), &QPdfPageNavigator::currentPageChanged, this, &PdfPreviewWidget::updateControls);
     connect(m_view, &QPdfView::zoomFactorChanged, this, &PdfPreviewWidget::updateControls);
     connect(m_view, &QPdfView::zoomModeChanged, this, &PdfPreviewWidget::updateControls);
-    for (const auto &[keys, slot] : {std::pair{QKeySequence::ZoomIn, &PdfPreviewWidget::zoomIn},
-                                     std::pair{QKeySequence::ZoomOut, &PdfPreviewWidget::zoomOut}}) {
-        auto *shortcut = new QShortcut(keys, this);
-        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
-        connect(shortcut, &QShortcut::activated, this, slot);
+    // Actions with texts, not bare shortcuts: Help > Keyboard shortcuts lists them.
+    for (const auto &[name, text, keys, slot] :
+         {std::tuple{"pdfActionZoomIn", tr("Zoom in"), QKeySequence::ZoomIn, &PdfPreviewWidget::zoomIn},
+          std::tuple{"pdfActionZoomOut", tr("Zoom out"), QKeySequence::ZoomOut, &PdfPreviewWidget::zoomOut}}) {
+        auto *action = new QAction(text, this);
+        action->setObjectName(QLatin1String(name));
+        action->setShortcuts(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(action);
+        connect(action, &QAction::triggered, this, slot);
     }
     updateControls();
 }

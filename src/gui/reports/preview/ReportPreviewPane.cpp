@@ -35,7 +35,7 @@ ReportPreviewPane::ReportPreviewPane(QWidget *parent)
     connect(&m_autoLoad, &QTimer::timeout, this, &ReportPreviewPane::autoLoad);
 
     m_source->setObjectName(QStringLiteral("previewSource"));
-    m_source->setAccessibleName(tr("Where the preview comes from"));
+    m_source->setAccessibleDescription(tr("Where the preview comes from")); // heard as it reads
     m_source->setEnabled(false);
     m_source->setWordWrap(true);
     m_save->setObjectName(QStringLiteral("previewSave"));
@@ -45,7 +45,7 @@ ReportPreviewPane::ReportPreviewPane(QWidget *parent)
     // Messages quote GetBill and file contents: plain text.
     PlainText::apply(m_message);
     m_message->setObjectName(QStringLiteral("previewMessage"));
-    m_message->setAccessibleName(tr("Preview status"));
+    m_message->setAccessibleDescription(tr("Preview status"));
     m_message->setWordWrap(true);
     m_message->setAlignment(Qt::AlignCenter);
     m_progress->setObjectName(QStringLiteral("previewProgress"));
@@ -234,7 +234,7 @@ void ReportPreviewPane::onFetched(PreviewFileJob *job)
     m_job = nullptr;
     if (!job->succeeded()) {
         showMessage(State::Failed, tr("The preview could not be loaded: %1").arg(job->error().detailedMessage()),
-                    tr("&Try again"));
+                    tr("Try aga&in"));
         return;
     }
     m_origin = job->origin();
@@ -246,7 +246,7 @@ void ReportPreviewPane::onLoaded(const std::shared_ptr<PreviewContent> &content)
 {
     if (!content->error.isEmpty()) {
         // A hostile or broken file: what the reader found, nothing else happens.
-        showMessage(State::Failed, tr("The preview cannot show this file: %1").arg(content->error), tr("&Try again"));
+        showMessage(State::Failed, tr("The preview cannot show this file: %1").arg(content->error), tr("Try aga&in"));
         return;
     }
     if (content->pdf) {

@@ -56,6 +56,8 @@ QWidget *TablePreviewWidget::makeSheetPage(const preview::TablePreview::Sheet &s
     table->setAccessibleName(sheet.name.isEmpty() ? tr("Preview table") : tr("Sheet %1").arg(sheet.name));
     table->setModel(model);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    // Arrow keys move between cells; Tab leaves the table (10,000 rows of Tab would trap a keyboard user).
+    table->setTabKeyNavigation(false);
     table->setSelectionMode(QAbstractItemView::ContiguousSelection);
     table->setWordWrap(false);
     table->setTextElideMode(Qt::ElideRight);
