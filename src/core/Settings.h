@@ -57,6 +57,11 @@ public:
     bool trayNoticeShown() const;
     void setTrayNoticeShown(bool shown);
 
+    /// The language of the interface: empty for the system's, else one of Translations::languages() (a code this
+    /// version does not know reads as empty). Read at start: a change applies at the next start.
+    QString language() const;
+    void setLanguage(const QString &language);
+
     // Window state, opaque blobs from QWidget/QHeaderView.
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray &state);

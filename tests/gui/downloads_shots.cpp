@@ -15,6 +15,7 @@
 #include "MainWindow.h"
 #include "ReportTableModel.h"
 #include "ShotPalette.h"
+#include "Translations.h"
 #include "download/DownloadController.h"
 #include "download/DownloadQueue.h"
 #include "sandbox/SampleCatalogue.h"
@@ -67,6 +68,7 @@ int main(int argc, char *argv[])
     };
     const QString scene = value(QStringLiteral("--scene"), QStringLiteral("running"));
     test::applyLook(args);
+    const auto translations = test::applyLanguage(args);
     QTemporaryDir folder;
     DemoHost demo;
     gui::Application::Parts parts;

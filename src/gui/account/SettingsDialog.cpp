@@ -3,6 +3,7 @@
 #include "SaveLocationChooser.h"
 #include "Settings.h"
 #include "Tint.h"
+#include "Translations.h"
 #include "api/NetworkOptions.h"
 #include "api/UrlPolicy.h"
 #include "ui_SettingsDialog.h"
@@ -50,6 +51,13 @@ SettingsDialog::SettingsDialog(Settings *settings, SaveLocationChooser *chooser,
     m_ui->folderEdit->setText(QDir::toNativeSeparators(m_settings->downloadFolder()));
     m_ui->concurrentSpin->setValue(m_settings->maxConcurrentDownloads());
     m_ui->trayCheck->setChecked(m_settings->keepRunningInTray());
+    // Each language in its own name, so that someone who cannot read the current one still finds theirs.
+    m_ui->languageCombo->addItem(tr("System default"), QString());
+    m_ui->languageCombo->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    m_ui->languageCombo->addItem(QStringLiteral("Français"), QStringLiteral("fr"));
+    m_ui->languageCombo->addItem(QStringLiteral("Deutsch"), QStringLiteral("de"));
+    Q_ASSERT(m_ui->languageCombo->count() == Translations::languages().size() + 1);
+    m_ui->languageCombo->setCurrentIndex(qMax(0, m_ui->languageCombo->findData(m_settings->language())));
 
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
@@ -137,6 +145,7 @@ void SettingsDialog::accept()
         m_settings->setDownloadFolder(QDir::fromNativeSeparators(m_ui->folderEdit->text().trimmed()));
     m_settings->setMaxConcurrentDownloads(m_ui->concurrentSpin->value());
     m_settings->setKeepRunningInTray(m_ui->trayCheck->isChecked());
+    m_settings->setLanguage(m_ui->languageCombo->currentData().toString());
     m_settings->sync();
     QDialog::accept();
 }

@@ -37,7 +37,7 @@ public:
         if (role == Qt::AccessibleDescriptionRole) {
             const QString detail = DownloadItemDelegate::detailText(index);
             const QString state = DownloadItemDelegate::stateText(index);
-            return detail.isEmpty() ? state : tr("%1, %2").arg(state, detail);
+            return detail.isEmpty() ? state : DownloadsPanel::tr("%1, %2").arg(state, detail);
         }
         return QSortFilterProxyModel::data(index, role);
     }
