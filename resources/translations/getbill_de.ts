@@ -173,7 +173,7 @@ Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zue
     </message>
     <message>
         <source>Always save to this &amp;folder (existing files are never replaced):</source>
-        <translation>Immer in diesem &amp;Ordner speichern (vorhandene Dateien werden nie ersetzt):</translation>
+        <translation>Immer in diesem &amp;Ordner speichern (nie eine Datei ersetzen):</translation>
     </message>
     <message>
         <source>Always save to this folder</source>
@@ -197,11 +197,11 @@ Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zue
     </message>
     <message>
         <source>Keep downloading in the &amp;tray when the window closes</source>
-        <translation>Beim Schließen des Fensters im Infobereich &amp;weiter herunterladen</translation>
+        <translation>Nach dem Schließen im Infobereich &amp;weiter herunterladen</translation>
     </message>
     <message>
         <source>Keep downloading in the tray when the window closes</source>
-        <translation>Beim Schließen des Fensters im Infobereich weiter herunterladen</translation>
+        <translation>Nach dem Schließen im Infobereich weiter herunterladen</translation>
     </message>
     <message>
         <source>Settings error</source>

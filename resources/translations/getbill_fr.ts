@@ -173,7 +173,7 @@ Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;
     </message>
     <message>
         <source>Always save to this &amp;folder (existing files are never replaced):</source>
-        <translation>Toujours enregistrer dans ce d&amp;ossier (les fichiers existants ne sont jamais remplacés)&#xa0;:</translation>
+        <translation>Toujours enregistrer dans ce d&amp;ossier (sans jamais remplacer un fichier)&#xa0;:</translation>
     </message>
     <message>
         <source>Always save to this folder</source>
@@ -197,11 +197,11 @@ Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;
     </message>
     <message>
         <source>Keep downloading in the &amp;tray when the window closes</source>
-        <translation>Continuer les téléchargements dans la &amp;zone de notification à la fermeture de la fenêtre</translation>
+        <translation>Continuer dans la &amp;zone de notification quand la fenêtre se ferme</translation>
     </message>
     <message>
         <source>Keep downloading in the tray when the window closes</source>
-        <translation>Continuer les téléchargements dans la zone de notification à la fermeture de la fenêtre</translation>
+        <translation>Continuer dans la zone de notification quand la fenêtre se ferme</translation>
     </message>
     <message>
         <source>Settings error</source>
