@@ -77,6 +77,10 @@ SettingsDialog::SettingsDialog(Settings *settings, SaveLocationChooser *chooser,
             m_ui->caBundleEdit->setText(QDir::toNativeSeparators(file));
     });
     updateEnabled();
+    // The wrapped hints grow with the font and the language: open tall enough for them (the form's height is a
+    // minimum), else Qt squeezes the rows below them.
+    const int width = qMax(this->width(), minimumSizeHint().width());
+    resize(width, qMax(height(), heightForWidth(width)));
 }
 
 SettingsDialog::~SettingsDialog() = default;
