@@ -21,10 +21,11 @@
 namespace getbill::cli {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::cli::AuthCommand", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::cli::AuthCommand)
+};
 
 /// Reads one secret from standard input: the first line, without its line break. On a terminal the characters
 /// are not echoed, so the secret does not stay on the screen. (A blocking read of stdin, not an event loop.)
@@ -54,7 +55,7 @@ QString readSecret(const AuthContext &context, const QString &prompt)
 
 QString usageText()
 {
-    return tr("Usage: getbill-reports-cli auth set-token | set-client --client-id ID | status | clear");
+    return Text::tr("Usage: getbill-reports-cli auth set-token | set-client --client-id ID | status | clear");
 }
 } // namespace
 
@@ -104,13 +105,13 @@ void AuthCommand::run()
     const bool setting = sub == QLatin1String("set-token") || sub == QLatin1String("set-client");
     if (setting && !ApiClient::isAllowedBaseUrl(m_context.apiUrl)) {
         finish(ExitStatus::Usage,
-               tr("The API address %1 is not allowed: it must be an https:// address (plain http only for "
-                  "localhost), without query or fragment.")
+               Text::tr("The API address %1 is not allowed: it must be an https:// address (plain http only for "
+                        "localhost), without query or fragment.")
                    .arg(m_context.apiUrl.isValid() ? UrlPolicy::redacted(m_context.apiUrl) : QString()));
         return;
     }
     if (sub == QLatin1String("set-token") && rest.isEmpty()) {
-        checkAndSave(Credential::token(readSecret(m_context, tr("Access token (not shown):"))));
+        checkAndSave(Credential::token(readSecret(m_context, Text::tr("Access token (not shown):"))));
         return;
     }
     if (sub == QLatin1String("set-client")) {
@@ -120,11 +121,12 @@ void AuthCommand::run()
         else if (rest.size() == 1 && rest.at(0).startsWith(QLatin1String("--client-id=")))
             clientId = rest.at(0).mid(12);
         if (clientId.trimmed().isEmpty()) {
-            finish(ExitStatus::Usage, tr("auth set-client needs --client-id ID (the secret is read from standard "
-                                         "input, never from the command line)."));
+            finish(ExitStatus::Usage, Text::tr("auth set-client needs --client-id ID (the secret is read from standard "
+                                               "input, never from the command line)."));
             return;
         }
-        checkAndSave(Credential::client(clientId.trimmed(), readSecret(m_context, tr("Client secret (not shown):"))));
+        checkAndSave(
+            Credential::client(clientId.trimmed(), readSecret(m_context, Text::tr("Client secret (not shown):"))));
         return;
     }
     finish(ExitStatus::Usage, usageText());
@@ -133,8 +135,8 @@ void AuthCommand::run()
 void AuthCommand::checkAndSave(const Credential &credential)
 {
     if (!credential.isValid()) {
-        finish(ExitStatus::Usage, tr("Nothing was read from standard input. Pipe the secret in, for example: "
-                                     "printf '%s' \"$SECRET\" | getbill-reports-cli auth ..."));
+        finish(ExitStatus::Usage, Text::tr("Nothing was read from standard input. Pipe the secret in, for example: "
+                                           "printf '%s' \"$SECRET\" | getbill-reports-cli auth ..."));
         return;
     }
     // Secrets go to the token endpoint of the API's own origin unless GETBILL_TOKEN_URL says otherwise.
@@ -142,24 +144,26 @@ void AuthCommand::checkAndSave(const Credential &credential)
         new CredentialCheck(m_context.network, m_context.options, m_context.apiUrl, m_account->tokenUrl(), credential);
     runChild(check, [this, credential](CredentialCheck *done) {
         if (!done->succeeded()) {
-            finish(exitStatusFor(done->error()), tr("GetBill did not accept the credential, so it was not saved: %1")
-                                                     .arg(done->error().detailedMessage()));
+            finish(exitStatusFor(done->error()),
+                   Text::tr("GetBill did not accept the credential, so it was not saved: %1")
+                       .arg(done->error().detailedMessage()));
             return;
         }
         m_account->signIn(credential);
         runChild(m_account->save(), [this, credential](SecretJob *saved) {
             if (!saved->result().isOk()) {
-                finish(ExitStatus::LocalFile, tr("The credential works, but it could not be saved in the keychain: "
-                                                 "%1 For scripts and CI, set GETBILL_TOKEN to an access token "
-                                                 "instead.")
-                                                  .arg(saved->result().message));
+                finish(ExitStatus::LocalFile,
+                       Text::tr("The credential works, but it could not be saved in the keychain: "
+                                "%1 For scripts and CI, set GETBILL_TOKEN to an access token "
+                                "instead.")
+                           .arg(saved->result().message));
                 return;
             }
-            console()->message(
-                tr("Signed in to %1 with %2; saved in the system keychain.")
-                    .arg(UrlPolicy::redacted(m_context.apiUrl), credential.kind == Credential::Kind::ApiClient
-                                                                    ? tr("the API client %1").arg(credential.clientId)
-                                                                    : tr("an access token")));
+            console()->message(Text::tr("Signed in to %1 with %2; saved in the system keychain.")
+                                   .arg(UrlPolicy::redacted(m_context.apiUrl),
+                                        credential.kind == Credential::Kind::ApiClient
+                                            ? Text::tr("the API client %1").arg(credential.clientId)
+                                            : Text::tr("an access token")));
             finish(ExitStatus::Ok);
         });
     });
@@ -170,18 +174,18 @@ void AuthCommand::status()
     runChild(m_account->load(), [this](SecretJob *loaded) {
         const SecretStore::Result &result = loaded->result();
         Console &out = *console();
-        out.printLine(tr("API URL: %1").arg(UrlPolicy::redacted(m_context.apiUrl)));
+        out.printLine(Text::tr("API URL: %1").arg(UrlPolicy::redacted(m_context.apiUrl)));
         if (m_account->isSignedIn())
             out.printLine(m_account->kind() == Credential::Kind::ApiClient
-                              ? tr("Credential: API client (client id %1), token URL %2")
+                              ? Text::tr("Credential: API client (client id %1), token URL %2")
                                     .arg(m_account->clientId(), UrlPolicy::redacted(m_account->tokenUrl()))
-                              : tr("Credential: access token"));
+                              : Text::tr("Credential: access token"));
         else
-            out.printLine(tr("Credential: none saved"));
-        out.printLine(m_context.environmentToken.isEmpty() ? tr("GETBILL_TOKEN: not set")
-                                                           : tr("GETBILL_TOKEN: set (overrides the keychain)"));
-        out.printLine(result.isUnavailable() ? tr("Keychain: unavailable. %1").arg(result.message)
-                                             : tr("Keychain: available"));
+            out.printLine(Text::tr("Credential: none saved"));
+        out.printLine(m_context.environmentToken.isEmpty() ? Text::tr("GETBILL_TOKEN: not set")
+                                                           : Text::tr("GETBILL_TOKEN: set (overrides the keychain)"));
+        out.printLine(result.isUnavailable() ? Text::tr("Keychain: unavailable. %1").arg(result.message)
+                                             : Text::tr("Keychain: available"));
         if (!m_context.environmentToken.isEmpty() || m_account->isSignedIn())
             finish(ExitStatus::Ok);
         else
@@ -194,13 +198,13 @@ void AuthCommand::clear()
     runChild(m_account->signOut(), [this](SecretJob *removed) {
         if (!removed->result().isOk()) {
             finish(ExitStatus::LocalFile,
-                   tr("The saved credential could not be removed: %1").arg(removed->result().message));
+                   Text::tr("The saved credential could not be removed: %1").arg(removed->result().message));
             return;
         }
-        console()->message(
-            tr("Signed out of %1: no credential is saved for it any more.").arg(UrlPolicy::redacted(m_context.apiUrl)));
+        console()->message(Text::tr("Signed out of %1: no credential is saved for it any more.")
+                               .arg(UrlPolicy::redacted(m_context.apiUrl)));
         if (!m_context.environmentToken.isEmpty())
-            console()->message(tr("GETBILL_TOKEN is still set and is used by the next commands."));
+            console()->message(Text::tr("GETBILL_TOKEN is still set and is used by the next commands."));
         finish(ExitStatus::Ok);
     });
 }
@@ -235,14 +239,15 @@ bool CredentialLoad::loadClientFromEnvironment()
     QString why;
     if (!m_context.clientId.isEmpty() || !m_context.clientSecretFile.isEmpty()) {
         if (m_context.clientId.isEmpty())
-            return refuse(tr("GETBILL_CLIENT_SECRET_FILE is set but GETBILL_CLIENT_ID is not: set both."));
+            return refuse(Text::tr("GETBILL_CLIENT_SECRET_FILE is set but GETBILL_CLIENT_ID is not: set both."));
         if (m_context.clientSecretFile.isEmpty())
-            return refuse(tr("GETBILL_CLIENT_ID is set but GETBILL_CLIENT_SECRET_FILE is not: put the client secret "
-                             "in a file only you can read (chmod 600) and point GETBILL_CLIENT_SECRET_FILE at it."));
+            return refuse(
+                Text::tr("GETBILL_CLIENT_ID is set but GETBILL_CLIENT_SECRET_FILE is not: put the client secret "
+                         "in a file only you can read (chmod 600) and point GETBILL_CLIENT_SECRET_FILE at it."));
         const std::optional<QString> secret =
             SecretFile::read(m_context.clientSecretFile, SecretFile::Rule::Secret, &why);
         if (!secret)
-            return refuse(tr("GETBILL_CLIENT_SECRET_FILE: %1").arg(why));
+            return refuse(Text::tr("GETBILL_CLIENT_SECRET_FILE: %1").arg(why));
         useClient(m_context.clientId, *secret);
         return true;
     }
@@ -255,11 +260,11 @@ bool CredentialLoad::loadClientFromEnvironment()
         return false;
     const std::optional<QString> clientId = SecretFile::read(idFile.filePath(), SecretFile::Rule::Systemd, &why);
     if (!clientId)
-        return refuse(tr("CREDENTIALS_DIRECTORY: %1").arg(why));
+        return refuse(Text::tr("CREDENTIALS_DIRECTORY: %1").arg(why));
     const std::optional<QString> secret =
         SecretFile::read(folder.filePath(clientSecretFileName()), SecretFile::Rule::Systemd, &why);
     if (!secret)
-        return refuse(tr("CREDENTIALS_DIRECTORY has %1 but no usable %2: %3")
+        return refuse(Text::tr("CREDENTIALS_DIRECTORY has %1 but no usable %2: %3")
                           .arg(clientIdFileName(), clientSecretFileName(), why));
     useClient(*clientId, *secret);
     return true;
@@ -277,7 +282,8 @@ void CredentialLoad::run()
     m_account = openAccount(m_context);
     runChild(m_account->load(), [this](SecretJob *loaded) {
         if (loaded->result().isUnavailable())
-            m_context.console->error(tr("Cannot read the saved GetBill credential: %1").arg(loaded->result().message));
+            m_context.console->error(
+                Text::tr("Cannot read the saved GetBill credential: %1").arg(loaded->result().message));
         if (m_account->isSignedIn())
             m_tokens = std::move(m_account);
         emitSuccess();

@@ -6,10 +6,11 @@
 namespace getbill::cli {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::cli::CliOptions", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::cli::CliOptions)
+};
 
 /// Walks the arguments, handing out "--name value" and "--name=value" alike.
 class ArgumentReader
@@ -33,7 +34,7 @@ public:
         if (argument.startsWith(prefix))
             return argument.mid(prefix.size());
         if (atEnd() || m_arguments.at(m_index).startsWith(QLatin1String("--"))) {
-            *error = tr("option %1 needs a value").arg(name);
+            *error = Text::tr("option %1 needs a value").arg(name);
             return std::nullopt;
         }
         return next();
@@ -82,7 +83,7 @@ bool parseSyncOption(CliOptions &o, ArgumentReader &reader, const QString &argum
         const std::optional<QString> type = value("--type");
         if (!type || type->isEmpty()) {
             if (type)
-                *error = tr("option --type needs a value");
+                *error = Text::tr("option --type needs a value");
             return false;
         }
         if (!o.types.contains(*type))
@@ -94,7 +95,7 @@ bool parseSyncOption(CliOptions &o, ArgumentReader &reader, const QString &argum
         static const QRegularExpression iso(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}$"));
         o.since = iso.match(*date).hasMatch() ? QDate::fromString(*date, Qt::ISODate) : QDate();
         if (!o.since.isValid()) {
-            *error = tr("--since needs a date as YYYY-MM-DD (got \"%1\")").arg(date->left(40));
+            *error = Text::tr("--since needs a date as YYYY-MM-DD (got \"%1\")").arg(date->left(40));
             return false;
         }
     } else if (isOption(argument, "--template")) {
@@ -104,7 +105,7 @@ bool parseSyncOption(CliOptions &o, ArgumentReader &reader, const QString &argum
         QString why;
         const std::optional<SyncTemplate> placement = SyncTemplate::parse(*text, &why);
         if (!placement) {
-            *error = tr("--template: %1").arg(why);
+            *error = Text::tr("--template: %1").arg(why);
             return false;
         }
         o.placement = *placement;
@@ -119,7 +120,7 @@ bool parseSyncOption(CliOptions &o, ArgumentReader &reader, const QString &argum
                                              ? CliOptions::parseDuration(argument.mid(prefix.size()))
                                              : CliOptions::defaultWaitPendingMs;
         if (!ms || *ms <= 0 || *ms > CliOptions::maxWaitPendingMs) {
-            *error = tr("--wait-pending takes a duration such as 90s, 15m or 2h (at most 7 days)");
+            *error = Text::tr("--wait-pending takes a duration such as 90s, 15m or 2h (at most 7 days)");
             return false;
         }
         o.waitPendingMs = *ms;
@@ -130,7 +131,7 @@ bool parseSyncOption(CliOptions &o, ArgumentReader &reader, const QString &argum
         bool ok = false;
         o.reserve = number->toInt(&ok);
         if (!ok || o.reserve < 0 || o.reserve > CliOptions::maxReserve) {
-            *error = tr("--reserve must be a number of requests from 0 to %1").arg(CliOptions::maxReserve);
+            *error = Text::tr("--reserve must be a number of requests from 0 to %1").arg(CliOptions::maxReserve);
             return false;
         }
     } else {
@@ -154,50 +155,51 @@ std::optional<qint64> CliOptions::parseDuration(const QString &text)
 
 QString CliOptions::usage()
 {
-    return tr("Usage: getbill-reports-cli [--api-url URL] [--demo] [--verbose] COMMAND\n"
-              "\n"
-              "Commands:\n"
-              "  list [--type TYPE] [--json]      list every report (all pages), as a table or a JSON array\n"
-              "  show ID [--json]                 show one report\n"
-              "  download ID... [--output-dir DIR | --output FILE] [--overwrite] [--jobs N]\n"
-              "                                   download reports; prints the absolute path of each saved file\n"
-              "  auth set-token                   read an access token from standard input into the keychain\n"
-              "  auth set-client --client-id ID   read an OAuth client secret from standard input\n"
-              "  auth status | auth clear\n"
-              "  sync --output-dir DIR [--type TYPE]... [--since YYYY-MM-DD] [--template TEMPLATE] [--dry-run]\n"
-              "       [--wait-pending[=DURATION]] [--jobs N] [--refetch-missing] [--reserve N]\n"
-              "                                   fetch every completed report not already fetched into DIR;\n"
-              "                                   prints the absolute path of each new file (nothing when none)\n"
-              "\n"
-              "Sync templates: folders separated by /, fields {id} {type} {title} {filename} {stem} {ext}\n"
-              "  {period_from} {period_to} {generated_at}, dates with a format: {period_from:yyyy-MM}.\n"
-              "  Default {filename}. Example: --template '{type}/{period_from:yyyy}/{filename}'\n"
-              "\n"
-              "Options:\n"
-              "  --api-url URL   the GetBill API (https, or http on localhost only)\n"
-              "  --demo          use a built-in sandbox with sample reports; no account needed\n"
-              "  --verbose       log each HTTP request on standard error (method, host, path, status, time),\n"
-              "                  without tokens, secrets or link signatures; standard output is unchanged\n"
-              "  --help          show this text\n"
-              "  --version       show the version\n"
-              "\n"
-              "Environment:\n"
-              "  GETBILL_API_URL    default https://getbill.io/external-api/v1\n"
-              "  GETBILL_TOKEN_URL  default https://getbill.io/token\n"
-              "  GETBILL_TOKEN      an access token; overrides the keychain\n"
-              "  GETBILL_CLIENT_ID, GETBILL_CLIENT_SECRET_FILE\n"
-              "                     an API client for unattended runs (the file: yours, mode 0600)\n"
-              "  CREDENTIALS_DIRECTORY  systemd's LoadCredential=: getbill-client-id, getbill-client-secret\n"
-              "  GETBILL_CA_BUNDLE  a PEM file of extra trusted certificate authorities\n"
-              "\n"
-              "Exit status: 0 done, 2 usage, 3 not signed in, 4 refused by GetBill, 5 network or server problem,\n"
-              "6 size mismatch, 7 local file problem, 130 interrupted.\n");
+    return Text::tr(
+        "Usage: getbill-reports-cli [--api-url URL] [--demo] [--verbose] COMMAND\n"
+        "\n"
+        "Commands:\n"
+        "  list [--type TYPE] [--json]      list every report (all pages), as a table or a JSON array\n"
+        "  show ID [--json]                 show one report\n"
+        "  download ID... [--output-dir DIR | --output FILE] [--overwrite] [--jobs N]\n"
+        "                                   download reports; prints the absolute path of each saved file\n"
+        "  auth set-token                   read an access token from standard input into the keychain\n"
+        "  auth set-client --client-id ID   read an OAuth client secret from standard input\n"
+        "  auth status | auth clear\n"
+        "  sync --output-dir DIR [--type TYPE]... [--since YYYY-MM-DD] [--template TEMPLATE] [--dry-run]\n"
+        "       [--wait-pending[=DURATION]] [--jobs N] [--refetch-missing] [--reserve N]\n"
+        "                                   fetch every completed report not already fetched into DIR;\n"
+        "                                   prints the absolute path of each new file (nothing when none)\n"
+        "\n"
+        "Sync templates: folders separated by /, fields {id} {type} {title} {filename} {stem} {ext}\n"
+        "  {period_from} {period_to} {generated_at}, dates with a format: {period_from:yyyy-MM}.\n"
+        "  Default {filename}. Example: --template '{type}/{period_from:yyyy}/{filename}'\n"
+        "\n"
+        "Options:\n"
+        "  --api-url URL   the GetBill API (https, or http on localhost only)\n"
+        "  --demo          use a built-in sandbox with sample reports; no account needed\n"
+        "  --verbose       log each HTTP request on standard error (method, host, path, status, time),\n"
+        "                  without tokens, secrets or link signatures; standard output is unchanged\n"
+        "  --help          show this text\n"
+        "  --version       show the version\n"
+        "\n"
+        "Environment:\n"
+        "  GETBILL_API_URL    default https://getbill.io/external-api/v1\n"
+        "  GETBILL_TOKEN_URL  default https://getbill.io/token\n"
+        "  GETBILL_TOKEN      an access token; overrides the keychain\n"
+        "  GETBILL_CLIENT_ID, GETBILL_CLIENT_SECRET_FILE\n"
+        "                     an API client for unattended runs (the file: yours, mode 0600)\n"
+        "  CREDENTIALS_DIRECTORY  systemd's LoadCredential=: getbill-client-id, getbill-client-secret\n"
+        "  GETBILL_CA_BUNDLE  a PEM file of extra trusted certificate authorities\n"
+        "\n"
+        "Exit status: 0 done, 2 usage, 3 not signed in, 4 refused by GetBill, 5 network or server problem,\n"
+        "6 size mismatch, 7 local file problem, 130 interrupted.\n");
 }
 
 QString CliOptions::shortUsage()
 {
-    return tr("Usage: getbill-reports-cli [--api-url URL] [--demo] [--verbose] list|show|download|sync|auth ...\n"
-              "Run `getbill-reports-cli --help` for the commands and their options.");
+    return Text::tr("Usage: getbill-reports-cli [--api-url URL] [--demo] [--verbose] list|show|download|sync|auth ...\n"
+                    "Run `getbill-reports-cli --help` for the commands and their options.");
 }
 
 std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QString *error)
@@ -215,7 +217,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (o.command == Command::None) {
                 const std::optional<Command> command = commandNamed(argument);
                 if (!command) {
-                    *error = tr("unknown command \"%1\"").arg(argument.left(80));
+                    *error = Text::tr("unknown command \"%1\"").arg(argument.left(80));
                     return std::nullopt;
                 }
                 o.command = *command;
@@ -247,7 +249,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (!value)
                 return std::nullopt;
             if (value->isEmpty()) {
-                *error = tr("option --api-url needs a value");
+                *error = Text::tr("option --api-url needs a value");
                 return std::nullopt;
             }
             o.apiUrl = *value;
@@ -298,39 +300,40 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             bool ok = false;
             o.jobs = value->toInt(&ok);
             if (!ok || o.jobs < 1 || o.jobs > maxJobs) {
-                *error = tr("--jobs must be a number from 1 to %1").arg(maxJobs);
+                *error = Text::tr("--jobs must be a number from 1 to %1").arg(maxJobs);
                 return std::nullopt;
             }
         } else {
-            *error = tr("unknown option %1").arg(argument.left(80));
+            *error = Text::tr("unknown option %1").arg(argument.left(80));
             return std::nullopt;
         }
     }
 
     if (o.demo && !o.apiUrl.isEmpty()) {
-        *error = tr("--demo and --api-url cannot be used together");
+        *error = Text::tr("--demo and --api-url cannot be used together");
         return std::nullopt;
     }
     switch (o.command) {
     case Command::None:
-        *error = tr("no command given");
+        *error = Text::tr("no command given");
         return std::nullopt;
     case Command::List:
         if (!positional.isEmpty()) {
-            *error = tr("list takes no argument (got \"%1\")").arg(positional.first().left(80));
+            *error = Text::tr("list takes no argument (got \"%1\")").arg(positional.first().left(80));
             return std::nullopt;
         }
         break;
     case Command::Show:
         if (positional.size() != 1) {
-            *error = positional.isEmpty() ? tr("show needs a report id") : tr("show takes exactly one report id");
+            *error = positional.isEmpty() ? Text::tr("show needs a report id")
+                                          : Text::tr("show takes exactly one report id");
             return std::nullopt;
         }
         o.ids = positional;
         break;
     case Command::Download:
         if (positional.isEmpty()) {
-            *error = tr("download needs at least one report id");
+            *error = Text::tr("download needs at least one report id");
             return std::nullopt;
         }
         // Each report once: two jobs writing the same file would fight over it.
@@ -338,32 +341,32 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (!o.ids.contains(id))
                 o.ids << id;
         if (sawOutputFile && sawOutputDir) {
-            *error = tr("use either --output-dir or --output, not both");
+            *error = Text::tr("use either --output-dir or --output, not both");
             return std::nullopt;
         }
         if (sawOutputFile && o.outputFile.isEmpty()) {
-            *error = tr("option --output needs a value");
+            *error = Text::tr("option --output needs a value");
             return std::nullopt;
         }
         if (sawOutputFile && o.ids.size() != 1) {
-            *error = tr("--output needs exactly one report id; use --output-dir for several");
+            *error = Text::tr("--output needs exactly one report id; use --output-dir for several");
             return std::nullopt;
         }
         if (sawOutputDir && o.outputDir.isEmpty()) {
-            *error = tr("option --output-dir needs a value");
+            *error = Text::tr("option --output-dir needs a value");
             return std::nullopt;
         }
         break;
     case Command::Sync:
         if (!positional.isEmpty()) {
             *error = parseDuration(positional.first())
-                         ? tr("sync takes no argument (got \"%1\"); a wait is written --wait-pending=%1")
+                         ? Text::tr("sync takes no argument (got \"%1\"); a wait is written --wait-pending=%1")
                                .arg(positional.first().left(40))
-                         : tr("sync takes no argument (got \"%1\")").arg(positional.first().left(80));
+                         : Text::tr("sync takes no argument (got \"%1\")").arg(positional.first().left(80));
             return std::nullopt;
         }
         if (o.outputDir.isEmpty()) {
-            *error = tr("sync needs --output-dir DIR");
+            *error = Text::tr("sync needs --output-dir DIR");
             return std::nullopt;
         }
         break;

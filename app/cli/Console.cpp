@@ -1,5 +1,6 @@
 #include "Console.h"
 
+#include <QCoreApplication>
 #include <QFileDevice>
 
 #ifdef Q_OS_WIN
@@ -166,7 +167,7 @@ void Console::message(const QString &line)
 
 void Console::error(const QString &text)
 {
-    message(QLatin1String("error: ") + text);
+    message(QCoreApplication::translate("getbill::cli::Console", "error: %1").arg(text));
 }
 
 void Console::progress(const QString &text)

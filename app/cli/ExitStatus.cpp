@@ -5,20 +5,21 @@
 namespace getbill::cli {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::cli", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::cli)
+};
 
 /// "45 s", "30 min", "2 h 5 min": the wait a 429 asks for, readable at a glance.
 QString duration(int seconds)
 {
     if (seconds < 90)
-        return tr("%1 s").arg(seconds);
+        return Text::tr("%1 s").arg(seconds);
     if (seconds < 90 * 60)
-        return tr("%1 min").arg((seconds + 59) / 60);
+        return Text::tr("%1 min").arg((seconds + 59) / 60);
     const int minutes = (seconds + 59) / 60;
-    return tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
+    return Text::tr("%1 h %2 min").arg(minutes / 60).arg(minutes % 60);
 }
 } // namespace
 
@@ -46,7 +47,7 @@ ExitStatus exitStatusFor(const ApiError &error)
 
 QString notSignedInMessage()
 {
-    return tr("Not signed in: set GETBILL_TOKEN or run `getbill-reports-cli auth set-token`");
+    return Text::tr("Not signed in: set GETBILL_TOKEN or run `getbill-reports-cli auth set-token`");
 }
 
 QString userMessage(const ApiError &error)
@@ -55,12 +56,12 @@ QString userMessage(const ApiError &error)
         return notSignedInMessage();
     QString text = error.detailedMessage();
     if (error.category() == ApiError::Category::NotAuthenticated)
-        text +=
-            QLatin1Char(' ') + tr("Check GETBILL_TOKEN or sign in again with `getbill-reports-cli auth set-token`.");
+        text += QLatin1Char(' ') +
+                Text::tr("Check GETBILL_TOKEN or sign in again with `getbill-reports-cli auth set-token`.");
     // A 429 that asked for longer than we are willing to wait: tell when it is worth coming back.
     if (error.category() == ApiError::Category::Transient && error.retryAfterSeconds())
         text += QLatin1Char(' ') +
-                tr("GetBill asks to wait %1 before trying again.").arg(duration(*error.retryAfterSeconds()));
+                Text::tr("GetBill asks to wait %1 before trying again.").arg(duration(*error.retryAfterSeconds()));
     return text;
 }
 

@@ -9,10 +9,11 @@
 namespace getbill::cli::ReportPrinter {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::cli::ReportPrinter", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::cli::ReportPrinter)
+};
 
 QString dateText(const QDate &date)
 {
@@ -63,7 +64,8 @@ QString sizeText(const Report &r)
 
 QStringList table(const QList<Report> &reports)
 {
-    const QStringList header = {tr("ID"), tr("TYPE"), tr("STATUS"), tr("PERIOD"), tr("SIZE"), tr("TITLE")};
+    const QStringList header = {Text::tr("ID"),     Text::tr("TYPE"), Text::tr("STATUS"),
+                                Text::tr("PERIOD"), Text::tr("SIZE"), Text::tr("TITLE")};
     QList<QStringList> rows;
     rows.reserve(reports.size());
     for (const Report &r : reports)
@@ -98,21 +100,22 @@ QStringList details(const Report &report)
 {
     QString size = report.fileSize >= 0 ? Format::dataSize(report.fileSize) : QStringLiteral("-");
     if (report.fileSize >= 0)
-        size += tr(" (%1 bytes)").arg(report.fileSize);
+        size += Text::tr(" (%1 bytes)").arg(report.fileSize);
     QStringList lines = {
-        tr("ID: %1").arg(printable(report.id)),
-        tr("Type: %1").arg(printable(report.type)),
-        tr("Title: %1").arg(printable(report.title)),
-        tr("Description: %1").arg(printable(report.description)),
-        tr("Status: %1").arg(printable(report.status)),
-        tr("File name: %1").arg(printable(report.filename)),
-        tr("File size: %1").arg(size),
-        tr("MIME type: %1").arg(printable(report.mimeType)),
-        tr("Period from: %1").arg(report.periodFrom.isValid() ? dateText(report.periodFrom) : QStringLiteral("-")),
-        tr("Period to: %1").arg(report.periodTo.isValid() ? dateText(report.periodTo) : QStringLiteral("-")),
-        tr("Generated at: %1").arg(timeText(report.generatedAt)),
-        tr("Created at: %1").arg(timeText(report.createdAt)),
-        tr("Download available: %1").arg(report.downloadAvailable ? tr("yes") : tr("no")),
+        Text::tr("ID: %1").arg(printable(report.id)),
+        Text::tr("Type: %1").arg(printable(report.type)),
+        Text::tr("Title: %1").arg(printable(report.title)),
+        Text::tr("Description: %1").arg(printable(report.description)),
+        Text::tr("Status: %1").arg(printable(report.status)),
+        Text::tr("File name: %1").arg(printable(report.filename)),
+        Text::tr("File size: %1").arg(size),
+        Text::tr("MIME type: %1").arg(printable(report.mimeType)),
+        Text::tr("Period from: %1")
+            .arg(report.periodFrom.isValid() ? dateText(report.periodFrom) : QStringLiteral("-")),
+        Text::tr("Period to: %1").arg(report.periodTo.isValid() ? dateText(report.periodTo) : QStringLiteral("-")),
+        Text::tr("Generated at: %1").arg(timeText(report.generatedAt)),
+        Text::tr("Created at: %1").arg(timeText(report.createdAt)),
+        Text::tr("Download available: %1").arg(report.downloadAvailable ? Text::tr("yes") : Text::tr("no")),
     };
     static const QStringList known = {QStringLiteral("id"),
                                       QStringLiteral("type"),

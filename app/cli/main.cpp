@@ -5,6 +5,7 @@
 #include "Console.h"
 #include "DemoHost.h"
 #include "SignalWatcher.h"
+#include "Translations.h"
 #include "auth/KeychainSecretStore.h"
 
 #include <QCoreApplication>
@@ -22,6 +23,9 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("getbill-reports-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(GETBILL_VERSION));
+    // Messages for people in the system's language (LANGUAGE, LC_ALL, LANG); --json output stays the API's.
+    Translations translations;
+    translations.install(QLocale::system());
 
     QFile out;
     QFile err;

@@ -4,9 +4,12 @@
 #include "Application.h"
 #include "DemoHost.h"
 #include "ReportIcons.h"
+#include "Settings.h"
 #include "SingleInstance.h"
+#include "Translations.h"
 
 #include <QApplication>
+#include <QSettings>
 
 int main(int argc, char *argv[])
 {
@@ -17,6 +20,12 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(GETBILL_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.getbill.Reports"));
     QApplication::setWindowIcon(getbill::gui::ReportIcons::application());
+    // The language before any word is shown (--help included): the one chosen in the settings, else the system's.
+    getbill::Translations translations;
+    {
+        QSettings store;
+        translations.install(getbill::Translations::localeFor(getbill::Settings(&store).language()));
+    }
 
     const getbill::gui::Application::Options options =
         getbill::gui::Application::parseArguments(QApplication::arguments());

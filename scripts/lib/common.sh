@@ -3,12 +3,12 @@
 
 # The Debian 12 packages each step needs. Build: compiler, CMake, Qt 6, QtKeychain, and QuaZip with zlib for the
 # XLSX preview (src/preview includes zlib.h itself; its tests use Qt5Compat's codecs as a reference), QtPdf for the
-# PDF preview. Test: a
+# PDF preview, Qt's own French and German words (qt6-translations-l10n). Test: a
 # virtual display, a session bus and a real Secret Service (gnome-keyring), and the tools tests use to check real
 # files.
 GETBILL_BUILD_PACKAGES=(g++ cmake ninja-build pkgconf qt6-base-dev qt6-base-dev-tools qt6-tools-dev
     qt6-tools-dev-tools qt6-l10n-tools qtkeychain-qt6-dev libgl-dev libqt6svg6 qt6-qpa-plugins libssl-dev
-    libquazip1-qt6-dev zlib1g-dev qt6-5compat-dev qt6-pdf-dev)
+    libquazip1-qt6-dev zlib1g-dev qt6-5compat-dev qt6-pdf-dev qt6-translations-l10n)
 # nginx (Debian's nginx-light), openssl, tinyproxy and curl are the real servers and the independent client of the
 # integration tests; trayer (a system tray for X) and notification-daemon are the desktop tests' tray host and
 # notification server; at-spi2-core (the accessibility bus and registry) and python3-pyatspi are the screen reader's

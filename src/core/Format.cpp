@@ -6,16 +6,17 @@
 namespace getbill::Format {
 
 namespace {
-QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::Format", text, disambiguation, n);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::Format)
+};
 } // namespace
 
 QString dataSize(qint64 bytes)
 {
     if (bytes < 0)
-        return tr("unknown size");
+        return Text::tr("unknown size");
     return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
 }
 
@@ -23,16 +24,16 @@ QString speed(double bytesPerSecond)
 {
     if (bytesPerSecond <= 0)
         return {};
-    return tr("%1/s").arg(dataSize(static_cast<qint64>(bytesPerSecond)));
+    return Text::tr("%1/s").arg(dataSize(static_cast<qint64>(bytesPerSecond)));
 }
 
 QString duration(qint64 seconds)
 {
     if (seconds < 60)
-        return tr("%1 s").arg(seconds);
+        return Text::tr("%1 s").arg(seconds);
     if (seconds < 3600)
-        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
-    return tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+        return Text::tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    return Text::tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
 }
 
 QString seconds(qint64 milliseconds)
@@ -78,15 +79,15 @@ QString isoPeriod(const QDate &from, const QDate &to)
 QString statusText(const QString &status)
 {
     if (status == QLatin1String("completed"))
-        return tr("Completed");
+        return Text::tr("Completed");
     if (status == QLatin1String("pending"))
-        return tr("Pending");
+        return Text::tr("Pending");
     if (status == QLatin1String("processing"))
-        return tr("Processing");
+        return Text::tr("Processing");
     if (status == QLatin1String("failed"))
-        return tr("Failed");
+        return Text::tr("Failed");
     if (status.isEmpty())
-        return tr("Unknown");
+        return Text::tr("Unknown");
     // A status this version does not know: show it as the API said, capitalised.
     return status.left(1).toUpper() + status.mid(1);
 }
@@ -94,22 +95,26 @@ QString statusText(const QString &status)
 QString typeText(const QString &type)
 {
     if (type == QLatin1String("financial"))
-        return tr("Financial");
+        return Text::tr("Financial");
     if (type == QLatin1String("collection"))
-        return tr("Collection");
+        return Text::tr("Collection");
     if (type == QLatin1String("export"))
-        return tr("Export");
+        return Text::tr("Export");
+    if (type == QLatin1String("aging"))
+        return Text::tr("Aging");
+    if (type == QLatin1String("payments"))
+        return Text::tr("Payments");
     return type.left(1).toUpper() + type.mid(1);
 }
 
 QString fileKind(const QString &mimeType)
 {
     if (mimeType == QLatin1String("application/pdf"))
-        return tr("PDF document");
+        return Text::tr("PDF document");
     if (mimeType == QLatin1String("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
-        return tr("Excel workbook");
+        return Text::tr("Excel workbook");
     if (mimeType == QLatin1String("text/csv"))
-        return tr("CSV file");
+        return Text::tr("CSV file");
     return mimeType;
 }
 
@@ -118,44 +123,45 @@ QString notDownloadableReason(const Report &report)
     if (report.canDownload())
         return {};
     if (report.status == QLatin1String("pending"))
-        return tr("GetBill has not started generating this report yet. It can be downloaded once it is completed.");
+        return Text::tr(
+            "GetBill has not started generating this report yet. It can be downloaded once it is completed.");
     if (report.status == QLatin1String("processing"))
-        return tr("GetBill is still generating this report. It can be downloaded once it is completed.");
+        return Text::tr("GetBill is still generating this report. It can be downloaded once it is completed.");
     if (report.status == QLatin1String("failed"))
-        return tr("GetBill could not generate this report, so there is no file to download. Ask for it to be "
-                  "generated again in the GetBill dashboard.");
+        return Text::tr("GetBill could not generate this report, so there is no file to download. Ask for it to be "
+                        "generated again in the GetBill dashboard.");
     if (report.isCompleted())
-        return tr("GetBill does not offer this report for download at the moment.");
-    return tr("This report is not ready (status: %1).").arg(statusText(report.status));
+        return Text::tr("GetBill does not offer this report for download at the moment.");
+    return Text::tr("This report is not ready (status: %1).").arg(statusText(report.status));
 }
 
 QString waitingUntil(const QDateTime &retryAt, const ApiError &why)
 {
     if (why.isError())
-        return tr("Waiting until %1: %2").arg(clockTime(retryAt), why.message());
-    return tr("Waiting until %1.").arg(clockTime(retryAt));
+        return Text::tr("Waiting until %1: %2").arg(clockTime(retryAt), why.message());
+    return Text::tr("Waiting until %1.").arg(clockTime(retryAt));
 }
 
 QString retryingIn(const ApiError &why, qint64 delayMs, const QDateTime &now)
 {
-    return tr("%1 Trying again in %2 s (waiting until %3).")
+    return Text::tr("%1 Trying again in %2 s (waiting until %3).")
         .arg(why.message(), QLocale().toString(double(delayMs) / 1000.0, 'f', 1), clockTime(now.addMSecs(delayMs)));
 }
 
 QString rateLimitWait(const QDateTime &until, bool keepingReserve, int reserve)
 {
     if (!keepingReserve)
-        return tr("Waiting until %1 for GetBill's rate limit: it is used up for now.").arg(clockTime(until));
+        return Text::tr("Waiting until %1 for GetBill's rate limit: it is used up for now.").arg(clockTime(until));
     if (reserve == 1)
-        return tr("Waiting until %1 for GetBill's rate limit: 1 request kept for your other work.")
+        return Text::tr("Waiting until %1 for GetBill's rate limit: 1 request kept for your other work.")
             .arg(clockTime(until));
-    return tr("Waiting until %1 for GetBill's rate limit: %2 requests kept for your other work.")
+    return Text::tr("Waiting until %1 for GetBill's rate limit: %2 requests kept for your other work.")
         .arg(clockTime(until), QLocale().toString(reserve));
 }
 
 QString reportIdCount(int count)
 {
-    return tr("%n report id(s)", nullptr, count);
+    return Text::tr("%n report id(s)", nullptr, count);
 }
 
 } // namespace getbill::Format

@@ -1,5 +1,6 @@
 #include "Settings.h"
 
+#include "Translations.h"
 #include "api/UrlPolicy.h"
 
 #include <QSettings>
@@ -17,6 +18,7 @@ const QString ConcurrentKey = QStringLiteral("downloads/maxConcurrent");
 const QString CaBundleKey = QStringLiteral("network/caBundle");
 const QString KeepInTrayKey = QStringLiteral("window/keepRunningInTray");
 const QString TrayNoticeKey = QStringLiteral("window/trayNoticeShown");
+const QString LanguageKey = QStringLiteral("window/language");
 const QString GeometryKey = QStringLiteral("window/geometry");
 const QString WindowStateKey = QStringLiteral("window/state");
 const QString HeaderKey = QStringLiteral("window/reportTableHeader");
@@ -104,6 +106,20 @@ bool Settings::keepRunningInTray() const
 void Settings::setKeepRunningInTray(bool keep)
 {
     m_store->setValue(KeepInTrayKey, keep);
+}
+
+QString Settings::language() const
+{
+    const QString language = m_store->value(LanguageKey).toString();
+    return Translations::languages().contains(language) ? language : QString();
+}
+
+void Settings::setLanguage(const QString &language)
+{
+    if (Translations::languages().contains(language))
+        m_store->setValue(LanguageKey, language);
+    else
+        m_store->remove(LanguageKey);
 }
 
 bool Settings::trayNoticeShown() const

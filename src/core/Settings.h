@@ -71,6 +71,10 @@ public:
     /// Minutes between two checks of the watch rules, clamped to [minWatchInterval, maxWatchInterval].
     int watchIntervalMinutes() const;
     void setWatchIntervalMinutes(int minutes);
+    /// The language of the interface: empty for the system's, else one of Translations::languages() (a code this
+    /// version does not know reads as empty). Read at start: a change applies at the next start.
+    QString language() const;
+    void setLanguage(const QString &language);
 
     // Window state, opaque blobs from QWidget/QHeaderView.
     QByteArray windowGeometry() const;

@@ -1307,6 +1307,53 @@ private slots:
         QSKIP("POSIX signals only");
 #endif
     }
+
+    // Messages for people follow the system's language (LANGUAGE before LC_ALL before LANG); --json is the API's
+    // own text and stays byte for byte what an English system prints.
+    void messagesFollowTheSystemLanguageButJsonDoesNot()
+    {
+        const auto server = startServer(true);
+        QProcessEnvironment french = environmentFor(*server);
+        french.remove(QStringLiteral("LC_ALL"));
+        french.insert(QStringLiteral("LANG"), QStringLiteral("fr_FR.UTF-8"));
+        const Result table = run({QStringLiteral("list")}, french);
+        EXPECT_EXIT(table, exitOk);
+        QCOMPARE(table.outLines().first().split(QLatin1Char(' '), Qt::SkipEmptyParts),
+                 QStringList({QStringLiteral("ID"), QStringLiteral("TYPE"), QStringLiteral("STATUT"),
+                              QStringLiteral("PÉRIODE"), QStringLiteral("TAILLE"), QStringLiteral("TITRE")}));
+        // Sizes in the French way: "3,6 ko", "268,4 Mo".
+        QVERIFY(QString::fromUtf8(table.out).contains(QRegularExpression(QStringLiteral("\\d,\\d (ko|Mo)"))));
+
+        const SandboxReport sample = smallSample(*server);
+        for (const QStringList &arguments :
+             {QStringList{QStringLiteral("list"), QStringLiteral("--json")},
+              QStringList{QStringLiteral("show"), sample.id, QStringLiteral("--json")}}) {
+            const Result english = run(arguments, environmentFor(*server));
+            const Result inFrench = run(arguments, french);
+            EXPECT_EXIT(english, exitOk);
+            EXPECT_EXIT(inFrench, exitOk);
+            QVERIFY(!english.out.isEmpty());
+            QCOMPARE(inFrench.out, english.out);
+            QVERIFY(inFrench.err.isEmpty());
+        }
+
+        // Standard error: a usage error and a refusal by the API, in French.
+        const Result usage = run({QStringLiteral("show")}, french);
+        EXPECT_EXIT(usage, exitUsage);
+        EXPECT_ERR_CONTAINS(usage, QStringLiteral("erreur\u00a0: show nécessite un identifiant de rapport"));
+        EXPECT_ERR_CONTAINS(usage, QStringLiteral("Utilisation"));
+        const Result none = run({QStringLiteral("list"), QStringLiteral("--type"), QStringLiteral("nosuch")}, french);
+        EXPECT_EXIT(none, exitOk);
+        EXPECT_ERR_CONTAINS(none, QStringLiteral("Aucun rapport de type nosuch."));
+
+        // LANGUAGE=de:fr asks for German first; no language at all (LC_ALL=C.UTF-8) is English.
+        QProcessEnvironment german = french;
+        german.insert(QStringLiteral("LANGUAGE"), QStringLiteral("de:fr"));
+        const Result inGerman = run({QStringLiteral("show")}, german);
+        EXPECT_ERR_CONTAINS(inGerman, QStringLiteral("show benötigt eine Berichts-ID"));
+        const Result inEnglish = run({QStringLiteral("show")}, environmentFor(*server));
+        EXPECT_ERR_CONTAINS(inEnglish, QStringLiteral("show needs a report id"));
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_Cli)

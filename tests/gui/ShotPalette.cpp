@@ -1,5 +1,7 @@
 #include "ShotPalette.h"
 
+#include "Translations.h"
+
 #include <QApplication>
 #include <QFont>
 #include <QStyleFactory>
@@ -46,6 +48,13 @@ void applyLook(const QStringList &args)
         font.setPointSize(points);
         QApplication::setFont(font);
     }
+}
+
+std::unique_ptr<Translations> applyLanguage(const QStringList &args)
+{
+    auto translations = std::make_unique<Translations>();
+    translations->install(Translations::localeFor(argument(args, QStringLiteral("--lang"))));
+    return translations;
 }
 
 } // namespace getbill::test

@@ -20,6 +20,7 @@
 #include "ReportTableModel.h"
 #include "Settings.h"
 #include "ShotPalette.h"
+#include "Translations.h"
 #include "WatchRuleDialog.h"
 #include "download/DownloadController.h"
 #include "download/DownloadQueue.h"
@@ -78,6 +79,7 @@ int main(int argc, char *argv[])
     };
     const QString scene = value(QStringLiteral("--scene"), QStringLiteral("running"));
     test::applyLook(args);
+    const auto translations = test::applyLanguage(args);
     QTemporaryDir folder;
     if (scene.startsWith(u"watch")) {
         // The demo account's rules, in the settings the application reads (the platform's, under a throw-away HOME).

@@ -19,6 +19,7 @@
 #include "ReportTableModel.h"
 #include "ReportsView.h"
 #include "ShotPalette.h"
+#include "Translations.h"
 #include "api/Report.h"
 
 #include <QApplication>
@@ -58,6 +59,7 @@ int main(int argc, char *argv[])
     };
     const QString kind = value(QStringLiteral("--kind"), QStringLiteral("pdf"));
     test::applyLook(args);
+    const auto translations = test::applyLanguage(args);
 
     DemoHost demo;
     gui::Application::Parts parts;

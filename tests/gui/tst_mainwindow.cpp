@@ -3,6 +3,7 @@
 
 #include "DownloadsPanel.h"
 #include "DropOverlay.h"
+#include "Format.h"
 #include "GuiHarness.h"
 #include "MessageBar.h"
 #include "ReportDetailPanel.h"
@@ -210,7 +211,7 @@ private slots:
         ReportDetailPanel *panel = h.window->detailPanel();
         QCOMPARE(panel->findChild<QLabel *>(u"detailTitle"_s)->text(), r.title);
         QCOMPARE(panel->field(u"status"_s)->text(), u"Completed"_s);
-        QCOMPARE(panel->field(u"type"_s)->text(), r.type);
+        QCOMPARE(panel->field(u"type"_s)->text(), Format::typeText(r.type)); // as the list says it
         QCOMPARE(panel->field(u"filename"_s)->text(), r.filename);
         QCOMPARE(panel->field(u"id"_s)->text(), r.id);
         QVERIFY(panel->field(u"size"_s)->text().contains(QLocale().toString(r.fileSize)));

@@ -5,8 +5,10 @@
 #include "SettingsDialog.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileInfo>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRadioButton>
@@ -49,6 +51,32 @@ private slots:
         QTest::mouseClick(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
         QCOMPARE(dialog.result(), int(QDialog::Accepted));
         QCOMPARE(m_settings->apiUrl(), QUrl(u"https://eu.getbill.example/external-api/v1"_s));
+    }
+
+    void languageIsChosenForTheNextStart()
+    {
+        test::ScriptedChooser chooser;
+        {
+            SettingsDialog dialog(m_settings.get(), &chooser);
+            auto *combo = dialog.findChild<QComboBox *>(u"languageCombo"_s);
+            QCOMPARE(combo->count(), 4);
+            QCOMPARE(combo->currentText(), u"System default"_s);
+            // Each language in its own name; the dialog says when a change applies.
+            QCOMPARE(combo->itemText(2), u"Français"_s);
+            QCOMPARE(combo->itemText(3), u"Deutsch"_s);
+            QVERIFY(dialog.findChild<QLabel *>(u"languageHint"_s)->text().contains(u"next time"_s));
+            combo->setCurrentIndex(3);
+            dialog.accept();
+            QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        }
+        QCOMPARE(m_settings->language(), u"de"_s);
+        QCOMPARE(QSettings(m_dir->filePath(u"s.ini"_s), QSettings::IniFormat).value(u"window/language"_s), u"de"_s);
+        SettingsDialog again(m_settings.get(), &chooser);
+        auto *combo = again.findChild<QComboBox *>(u"languageCombo"_s);
+        QCOMPARE(combo->currentText(), u"Deutsch"_s);
+        combo->setCurrentIndex(0);
+        again.accept();
+        QCOMPARE(m_settings->language(), QString());
     }
 
     void persistsValues()

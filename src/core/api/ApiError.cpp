@@ -7,33 +7,34 @@
 namespace getbill {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::ApiError", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::ApiError)
+};
 
 QString defaultMessageForStatus(int status)
 {
     switch (status) {
     case 400:
-        return tr("The request was not accepted by GetBill (400).");
+        return Text::tr("The request was not accepted by GetBill (400).");
     case 401:
-        return tr("Authentication credentials are missing or invalid. Sign in again.");
+        return Text::tr("Authentication credentials are missing or invalid. Sign in again.");
     case 403:
-        return tr("Access denied (403).");
+        return Text::tr("Access denied (403).");
     case 404:
-        return tr("Not found (404).");
+        return Text::tr("Not found (404).");
     case 422:
-        return tr("The request could not be processed (422).");
+        return Text::tr("The request could not be processed (422).");
     case 429:
-        return tr("Rate limit exceeded. Please try again later.");
+        return Text::tr("Rate limit exceeded. Please try again later.");
     case 500:
     case 502:
     case 503:
     case 504:
-        return tr("GetBill is having trouble right now (HTTP %1). Try again in a moment.").arg(status);
+        return Text::tr("GetBill is having trouble right now (HTTP %1). Try again in a moment.").arg(status);
     default:
-        return tr("GetBill answered with HTTP status %1.").arg(status);
+        return Text::tr("GetBill answered with HTTP status %1.").arg(status);
     }
 }
 

@@ -10,15 +10,16 @@
 namespace getbill::json {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::json", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::json)
+};
 
 ApiError invalid(const QString &why)
 {
     return ApiError(ApiError::Kind::InvalidResponse,
-                    tr("GetBill sent an answer this application does not understand (%1).").arg(why));
+                    Text::tr("GetBill sent an answer this application does not understand (%1).").arg(why));
 }
 
 /// An optional string field: absent or null is fine, any other type is not.
@@ -28,7 +29,7 @@ bool optionalString(const QJsonObject &o, const char *key, QString *out, QString
     if (v.isUndefined() || v.isNull())
         return true;
     if (!v.isString()) {
-        *why = tr("field \"%1\" is not text").arg(QLatin1String(key));
+        *why = Text::tr("field \"%1\" is not text").arg(QLatin1String(key));
         return false;
     }
     *out = v.toString();
@@ -42,7 +43,7 @@ bool optionalInteger(const QJsonObject &o, const char *key, qint64 *out, qint64 
         return true;
     const double d = v.toDouble(-1);
     if (!v.isDouble() || d < 0 || d > double(max) || std::floor(d) != d) {
-        *why = tr("field \"%1\" is not a valid number").arg(QLatin1String(key));
+        *why = Text::tr("field \"%1\" is not a valid number").arg(QLatin1String(key));
         return false;
     }
     *out = static_cast<qint64>(d);
@@ -81,12 +82,12 @@ bool parseEnvelope(const QByteArray &body, QJsonObject *envelope, ApiError *erro
     QJsonParseError parseError{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        *error = invalid(body.trimmed().startsWith('<') ? tr("an HTML page instead of data")
-                                                        : tr("the data is not valid JSON"));
+        *error = invalid(body.trimmed().startsWith('<') ? Text::tr("an HTML page instead of data")
+                                                        : Text::tr("the data is not valid JSON"));
         return false;
     }
     if (!doc.isObject()) {
-        *error = invalid(tr("the data is not a JSON object"));
+        *error = invalid(Text::tr("the data is not a JSON object"));
         return false;
     }
     *envelope = doc.object();
@@ -117,13 +118,13 @@ bool parseReport(const QJsonObject &o, Report *report, QString *why)
     Report r;
     const QJsonValue id = o.value(QLatin1String("id"));
     if (!id.isString() || !isPlausibleReportId(id.toString())) {
-        *why = tr("a report has no valid \"id\"");
+        *why = Text::tr("a report has no valid \"id\"");
         return false;
     }
     r.id = id.toString();
     const QJsonValue available = o.value(QLatin1String("download_available"));
     if (!available.isUndefined() && !available.isNull() && !available.isBool()) {
-        *why = tr("field \"download_available\" is not true or false");
+        *why = Text::tr("field \"download_available\" is not true or false");
         return false;
     }
     r.downloadAvailable = available.toBool(false);
@@ -147,7 +148,7 @@ bool parseReportPage(const QByteArray &body, ReportPage *page, ApiError *error)
         return false;
     const QJsonValue data = envelope.value(QLatin1String("data"));
     if (!data.isArray()) {
-        *error = invalid(tr("the report list is missing"));
+        *error = invalid(Text::tr("the report list is missing"));
         return false;
     }
     ReportPage result;
@@ -157,7 +158,7 @@ bool parseReportPage(const QByteArray &body, ReportPage *page, ApiError *error)
         Report report;
         QString why;
         if (!item.isObject() || !parseReport(item.toObject(), &report, &why)) {
-            *error = invalid(why.isEmpty() ? tr("a report is not an object") : why);
+            *error = invalid(why.isEmpty() ? Text::tr("a report is not an object") : why);
             return false;
         }
         result.reports.append(std::move(report));
@@ -182,7 +183,7 @@ bool parseReportPage(const QByteArray &body, ReportPage *page, ApiError *error)
         result.limit = int(limit);
         result.pages = int(pages);
     } else if (!pagination.isUndefined() && !pagination.isNull()) {
-        *error = invalid(tr("field \"pagination\" is not an object"));
+        *error = invalid(Text::tr("field \"pagination\" is not an object"));
         return false;
     }
     *page = std::move(result);
@@ -197,7 +198,7 @@ bool parseReportBody(const QByteArray &body, Report *report, ApiError *error)
     const QJsonValue data = envelope.value(QLatin1String("data"));
     QString why;
     if (!data.isObject()) {
-        *error = invalid(tr("the report is missing"));
+        *error = invalid(Text::tr("the report is missing"));
         return false;
     }
     if (!parseReport(data.toObject(), report, &why)) {
@@ -214,7 +215,7 @@ bool parseTicketBody(const QByteArray &body, DownloadTicket *ticket, ApiError *e
         return false;
     const QJsonValue data = envelope.value(QLatin1String("data"));
     if (!data.isObject()) {
-        *error = invalid(tr("the download information is missing"));
+        *error = invalid(Text::tr("the download information is missing"));
         return false;
     }
     const QJsonObject o = data.toObject();
@@ -222,11 +223,11 @@ bool parseTicketBody(const QByteArray &body, DownloadTicket *ticket, ApiError *e
     QString why, url;
     const QJsonValue id = o.value(QLatin1String("id"));
     if (!id.isString() || !isPlausibleReportId(id.toString()))
-        why = tr("the download information has no valid \"id\"");
+        why = Text::tr("the download information has no valid \"id\"");
     else if (!o.value(QLatin1String("file_size")).isDouble())
-        why = tr("field \"file_size\" is missing or not a number");
+        why = Text::tr("field \"file_size\" is missing or not a number");
     else if (!o.value(QLatin1String("download_url")).isString())
-        why = tr("field \"download_url\" is missing or not text");
+        why = Text::tr("field \"download_url\" is missing or not text");
     if (!why.isEmpty()) {
         *error = invalid(why);
         return false;
@@ -240,12 +241,12 @@ bool parseTicketBody(const QByteArray &body, DownloadTicket *ticket, ApiError *e
     }
     t.downloadUrl = QUrl(url, QUrl::StrictMode);
     if (!t.downloadUrl.isValid() || t.downloadUrl.isRelative() || t.downloadUrl.host().isEmpty()) {
-        *error = invalid(tr("the download link is not a valid web address"));
+        *error = invalid(Text::tr("the download link is not a valid web address"));
         return false;
     }
     if (!UrlPolicy::isAllowed(t.downloadUrl)) {
         *error = ApiError(ApiError::Kind::InsecureUrl,
-                          tr("GetBill offered a download link that is not secure (not https); it was not used."));
+                          Text::tr("GetBill offered a download link that is not secure (not https); it was not used."));
         return false;
     }
     *ticket = std::move(t);

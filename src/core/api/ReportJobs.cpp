@@ -9,14 +9,15 @@
 namespace getbill {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::ApiClient", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::ApiClient)
+};
 
 ApiError cancelled()
 {
-    return ApiError(ApiError::Kind::Cancelled, tr("Cancelled."));
+    return ApiError(ApiError::Kind::Cancelled, Text::tr("Cancelled."));
 }
 } // namespace
 
@@ -28,7 +29,8 @@ void ApiCallJob::run()
 {
     // An id that cannot be one never leaves this computer.
     if (!json::isPlausibleReportId(m_id)) {
-        emitFailure(ApiError(ApiError::Kind::InvalidInput, tr("\"%1\" is not a valid report id.").arg(m_id.left(80))));
+        emitFailure(
+            ApiError(ApiError::Kind::InvalidInput, Text::tr("\"%1\" is not a valid report id.").arg(m_id.left(80))));
         return;
     }
     if (!m_client) {
@@ -38,7 +40,7 @@ void ApiCallJob::run()
     HttpJob *request = m_client->get(m_path + m_id);
     connect(request, &HttpJob::retrying, this, &ApiCallJob::retrying);
     runChild(request, [this](HttpJob *done) {
-        const QString context = tr("Report %1").arg(m_id);
+        const QString context = Text::tr("Report %1").arg(m_id);
         ApiError error = done->error();
         if (done->succeeded() && parse(done->body(), &error))
             emitSuccess();
@@ -66,7 +68,7 @@ bool TicketJob::parse(const QByteArray &body, ApiError *error)
         return false;
     if (m_ticket.id != reportId()) {
         *error = ApiError(ApiError::Kind::InvalidResponse,
-                          tr("GetBill sent the download information of another report (%1).").arg(m_ticket.id));
+                          Text::tr("GetBill sent the download information of another report (%1).").arg(m_ticket.id));
         return false;
     }
     return true;
@@ -124,7 +126,7 @@ void ReportListJob::onPage(int page, const QByteArray &body)
         m_pageCount = std::max(1, parsed.pages);
         if (m_pageCount > std::max(1, allowed) || m_pageCount > maxPages) {
             fail(ApiError(ApiError::Kind::InvalidResponse,
-                          tr("GetBill announced %1 pages for %2 reports; the list was not loaded.")
+                          Text::tr("GetBill announced %1 pages for %2 reports; the list was not loaded.")
                               .arg(parsed.pages)
                               .arg(parsed.total)));
             return;
@@ -139,7 +141,7 @@ void ReportListJob::onPage(int page, const QByteArray &body)
         }
     if (page > 1 && !parsed.reports.isEmpty() && fresh.isEmpty()) {
         fail(ApiError(ApiError::Kind::InvalidResponse,
-                      tr("GetBill sent page %1 of the report list again; the list was not loaded.").arg(page)));
+                      Text::tr("GetBill sent page %1 of the report list again; the list was not loaded.").arg(page)));
         return;
     }
     // An empty page ends the list even if `pages` promised more.

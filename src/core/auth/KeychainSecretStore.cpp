@@ -13,10 +13,11 @@
 namespace getbill {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::KeychainSecretStore", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::KeychainSecretStore)
+};
 
 using Status = SecretStore::Result::Status;
 
@@ -27,28 +28,29 @@ SecretStore::Result make(Status status, const QString &message)
 
 SecretStore::Result noSession()
 {
-    return make(Status::NoBackend, tr("No keychain is available: this session has no D-Bus connection, so the "
-                                      "system keychain (Secret Service) cannot be reached. Log in to a desktop "
-                                      "session, or start one with dbus-run-session and a keyring such as GNOME "
-                                      "Keyring."));
+    return make(Status::NoBackend, Text::tr("No keychain is available: this session has no D-Bus connection, so the "
+                                            "system keychain (Secret Service) cannot be reached. Log in to a desktop "
+                                            "session, or start one with dbus-run-session and a keyring such as GNOME "
+                                            "Keyring."));
 }
 
 SecretStore::Result noService()
 {
-    return make(Status::NoBackend, tr("No keychain is available: no Secret Service (such as GNOME Keyring or KDE "
-                                      "Wallet) is running in this session. Install or start one, then try again."));
+    return make(Status::NoBackend,
+                Text::tr("No keychain is available: no Secret Service (such as GNOME Keyring or KDE "
+                         "Wallet) is running in this session. Install or start one, then try again."));
 }
 
 SecretStore::Result locked()
 {
-    return make(Status::Locked, tr("The keychain is locked. Unlock it (for example in \"Passwords and Keys\", or "
-                                   "by logging in again) and try again."));
+    return make(Status::Locked, Text::tr("The keychain is locked. Unlock it (for example in \"Passwords and Keys\", or "
+                                         "by logging in again) and try again."));
 }
 
 SecretStore::Result denied()
 {
-    return make(Status::Denied, tr("The keychain did not give access: its prompt was cancelled or could not be "
-                                   "shown. Try again and accept the keychain's prompt."));
+    return make(Status::Denied, Text::tr("The keychain did not give access: its prompt was cancelled or could not be "
+                                         "shown. Try again and accept the keychain's prompt."));
 }
 } // namespace
 
@@ -58,7 +60,7 @@ KeychainSecretStore::KeychainSecretStore(QString service, QObject *parent)
 
 QString KeychainSecretStore::description() const
 {
-    return tr("the system keychain");
+    return Text::tr("the system keychain");
 }
 
 KeychainSecretStore::Bus KeychainSecretStore::probeBus()
@@ -92,7 +94,7 @@ SecretStore::Result KeychainSecretStore::resultFor(QKeychain::Error error, const
         // Deleting what is not there is what the caller wanted.
         if (operation == Operation::Remove)
             return {};
-        return make(Status::NotFound, tr("Nothing is saved in the keychain for this account."));
+        return make(Status::NotFound, Text::tr("Nothing is saved in the keychain for this account."));
     case QKeychain::AccessDeniedByUser:
         return denied();
     case QKeychain::AccessDenied:
@@ -115,12 +117,13 @@ SecretStore::Result KeychainSecretStore::resultFor(QKeychain::Error error, const
     // (or cannot be shown), the write fails on the collection that was never created.
     if (detail.contains(QLatin1String("/collection/")) && detail.contains(QLatin1String("not exist")))
         return denied();
-    const QString what = operation == Operation::Read    ? tr("read from")
-                         : operation == Operation::Write ? tr("save to")
-                                                         : tr("remove from");
-    return make(Status::Failed, tr("Could not %1 the keychain: %2. Check that your keyring works (for example with "
-                                   "\"Passwords and Keys\") and try again.")
-                                    .arg(what, detail.isEmpty() ? tr("unknown error") : detail));
+    const QString what = operation == Operation::Read    ? Text::tr("read from")
+                         : operation == Operation::Write ? Text::tr("save to")
+                                                         : Text::tr("remove from");
+    return make(Status::Failed,
+                Text::tr("Could not %1 the keychain: %2. Check that your keyring works (for example with "
+                         "\"Passwords and Keys\") and try again.")
+                    .arg(what, detail.isEmpty() ? Text::tr("unknown error") : detail));
 }
 
 void KeychainSecretStore::runKeychain(QKeychain::Job *keychainJob, SecretJob *job,

@@ -15,10 +15,11 @@
 namespace getbill::SecretFile {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::SecretFile", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::SecretFile)
+};
 
 std::optional<QString> firstLine(QByteArray bytes, const QString &path, QString *error)
 {
@@ -26,7 +27,7 @@ std::optional<QString> firstLine(QByteArray bytes, const QString &path, QString 
     QString line = QString::fromUtf8(end >= 0 ? bytes.left(end) : bytes).trimmed();
     bytes.fill('\0');
     if (line.isEmpty()) {
-        *error = tr("%1 is empty.").arg(QDir::toNativeSeparators(path));
+        *error = Text::tr("%1 is empty.").arg(QDir::toNativeSeparators(path));
         return std::nullopt;
     }
     return line;
@@ -40,8 +41,8 @@ std::optional<QString> read(const QString &path, Rule rule, QString *error)
     // O_NONBLOCK: a FIFO at the name must not block the run (fstat refuses it next).
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        *error = errno == ELOOP ? tr("%1 is a symbolic link; give the file itself.").arg(shown)
-                                : tr("Cannot read %1: %2").arg(shown, QString::fromLocal8Bit(strerror(errno)));
+        *error = errno == ELOOP ? Text::tr("%1 is a symbolic link; give the file itself.").arg(shown)
+                                : Text::tr("Cannot read %1: %2").arg(shown, QString::fromLocal8Bit(strerror(errno)));
         return std::nullopt;
     }
     struct stat st
@@ -49,28 +50,28 @@ std::optional<QString> read(const QString &path, Rule rule, QString *error)
     };
     QString why;
     if (::fstat(fd, &st) != 0)
-        why = tr("Cannot read %1: %2").arg(shown, QString::fromLocal8Bit(strerror(errno)));
+        why = Text::tr("Cannot read %1: %2").arg(shown, QString::fromLocal8Bit(strerror(errno)));
     else if (!S_ISREG(st.st_mode))
-        why = tr("%1 is not a regular file.").arg(shown);
+        why = Text::tr("%1 is not a regular file.").arg(shown);
     else if (st.st_uid != ::geteuid() && !(rule == Rule::Systemd && st.st_uid == 0))
-        why = tr("%1 belongs to another user; it must be yours.").arg(shown);
+        why = Text::tr("%1 belongs to another user; it must be yours.").arg(shown);
     else if (rule == Rule::Systemd && (st.st_mode & 007) != 0)
-        why = tr("%1 can be read or changed by any user (mode %2); systemd's credentials never can.")
+        why = Text::tr("%1 can be read or changed by any user (mode %2); systemd's credentials never can.")
                   .arg(shown)
                   .arg(st.st_mode & 0777, 4, 8, QLatin1Char('0'));
     else if (rule == Rule::Secret && (st.st_mode & 077) != 0)
-        why = tr("%1 can be read or changed by other users (mode %2); it must be yours alone: chmod 600 %1")
+        why = Text::tr("%1 can be read or changed by other users (mode %2); it must be yours alone: chmod 600 %1")
                   .arg(shown)
                   .arg(st.st_mode & 0777, 4, 8, QLatin1Char('0'));
     else if (st.st_size > maxBytes)
-        why = tr("%1 is too large for a credential.").arg(shown);
+        why = Text::tr("%1 is too large for a credential.").arg(shown);
     QByteArray bytes;
     if (why.isEmpty()) {
         QFile file;
         if (file.open(fd, QIODevice::ReadOnly, QFileDevice::DontCloseHandle))
             bytes = file.read(maxBytes);
         else
-            why = tr("Cannot read %1: %2").arg(shown, file.errorString());
+            why = Text::tr("Cannot read %1: %2").arg(shown, file.errorString());
     }
     ::close(fd);
     if (!why.isEmpty()) {
@@ -82,7 +83,7 @@ std::optional<QString> read(const QString &path, Rule rule, QString *error)
     Q_UNUSED(rule)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly) || file.size() > maxBytes) {
-        *error = tr("Cannot read %1: %2").arg(shown, file.errorString());
+        *error = Text::tr("Cannot read %1: %2").arg(shown, file.errorString());
         return std::nullopt;
     }
     return firstLine(file.read(maxBytes), path, error);

@@ -23,10 +23,11 @@
 namespace getbill::FileCommit {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::FileCommit", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::FileCommit)
+};
 
 QString shown(const QString &path)
 {
@@ -107,13 +108,13 @@ bool commit(int fileDescriptor, const QString &partPath, const QString &target, 
                     reinterpret_cast<const wchar_t *>(target.utf16()), flags))
         return true;
     *error = GetLastError() == ERROR_ALREADY_EXISTS || GetLastError() == ERROR_FILE_EXISTS
-                 ? tr("%1 already exists.").arg(shown(target))
-                 : tr("Cannot move the downloaded file to %1.").arg(shown(target));
+                 ? Text::tr("%1 already exists.").arg(shown(target))
+                 : Text::tr("Cannot move the downloaded file to %1.").arg(shown(target));
     return false;
 #else
     const SecureFile::Identity ours = SecureFile::identityOf(fileDescriptor);
     if (ours.inode == 0) {
-        *error = tr("Cannot move the downloaded file to %1: %2").arg(shown(target), systemError());
+        *error = Text::tr("Cannot move the downloaded file to %1: %2").arg(shown(target), systemError());
         return false;
     }
     if (!replace) {
@@ -124,29 +125,29 @@ bool commit(int fileDescriptor, const QString &partPath, const QString &target, 
         }
         const int linkErrno = errno;
         if (linkErrno == EEXIST) {
-            *error = tr("%1 already exists.").arg(shown(target));
+            *error = Text::tr("%1 already exists.").arg(shown(target));
             return false;
         }
         if (linkErrno == ESTALE) {
-            *error = tr("Cannot move the downloaded file to %1: its partial file was replaced by another one.")
+            *error = Text::tr("Cannot move the downloaded file to %1: its partial file was replaced by another one.")
                          .arg(shown(target));
             return false;
         }
         // File systems without hard links (FAT, some network shares): check, then rename.
         if (QFileInfo::exists(target) || QFileInfo(target).isSymLink()) {
-            *error = tr("%1 already exists.").arg(shown(target));
+            *error = Text::tr("%1 already exists.").arg(shown(target));
             return false;
         }
     }
     // Replacing, or no links here: rename the name that still holds our file, checked just before.
     if (!(SecureFile::identityAt(partPath) == ours)) {
-        *error = tr("Cannot move the downloaded file to %1: its partial file was replaced by another one.")
+        *error = Text::tr("Cannot move the downloaded file to %1: its partial file was replaced by another one.")
                      .arg(shown(target));
         return false;
     }
     if (::rename(QFile::encodeName(partPath).constData(), QFile::encodeName(target).constData()) == 0)
         return true;
-    *error = tr("Cannot move the downloaded file to %1: %2").arg(shown(target), systemError());
+    *error = Text::tr("Cannot move the downloaded file to %1: %2").arg(shown(target), systemError());
     return false;
 #endif
 }

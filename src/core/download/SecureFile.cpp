@@ -22,10 +22,11 @@
 namespace getbill::SecureFile {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::SecureFile", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::SecureFile)
+};
 
 #ifndef Q_OS_WIN
 QString systemError()
@@ -140,7 +141,7 @@ int openOwn(const QString &path, const Identity &expected, QString *error)
 {
 #ifdef Q_OS_WIN
     if (isReparsePoint(path)) {
-        *error = tr("it is a link");
+        *error = Text::tr("it is a link");
         return -1;
     }
     const int fd = _wopen(reinterpret_cast<const wchar_t *>(path.utf16()), _O_RDWR | _O_BINARY | _O_NOINHERIT);
@@ -150,7 +151,7 @@ int openOwn(const QString &path, const Identity &expected, QString *error)
     }
     if (!(identityOf(fd) == expected)) {
         _close(fd);
-        *error = tr("it is not the file this application created");
+        *error = Text::tr("it is not the file this application created");
         return -1;
     }
     return fd;
@@ -166,7 +167,7 @@ int openOwn(const QString &path, const Identity &expected, QString *error)
     if (::fstat(fd, &st) != 0 || !isOwnPlainFile(st) || quint64(st.st_dev) != expected.device ||
         quint64(st.st_ino) != expected.inode) {
         ::close(fd);
-        *error = tr("it is not the file this application created");
+        *error = Text::tr("it is not the file this application created");
         return -1;
     }
     return fd;

@@ -98,9 +98,9 @@ void SyncJob::onListed(ReportListJob *list)
             emit notice(m_pending.size() == 1
                             ? tr("1 report is still being generated; not fetched this time (--wait-pending waits "
                                  "for reports being generated).")
-                            : tr("%1 reports are still being generated; not fetched this time (--wait-pending waits "
-                                 "for reports being generated).")
-                                  .arg(m_pending.size()));
+                            : tr("%n reports are still being generated; not fetched this time (--wait-pending waits "
+                                 "for reports being generated).",
+                                 nullptr, int(m_pending.size())));
             m_pending.clear();
         }
     }

@@ -10,10 +10,11 @@
 namespace getbill {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::SyncTemplate", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::SyncTemplate)
+};
 
 /// Fields as the user types them, shown in messages so that a typo reads against what exists.
 QString knownFields()
@@ -74,7 +75,7 @@ std::optional<SyncTemplate::Component> SyncTemplate::parseComponent(const QStrin
     for (qsizetype i = 0; i < text.size(); ++i) {
         const QChar c = text.at(i);
         if (c == u'}') {
-            *error = tr("unbalanced braces in the template: \"}\" without \"{\"");
+            *error = Text::tr("unbalanced braces in the template: \"}\" without \"{\"");
             return std::nullopt;
         }
         if (c != u'{') {
@@ -84,7 +85,7 @@ std::optional<SyncTemplate::Component> SyncTemplate::parseComponent(const QStrin
         const qsizetype close = text.indexOf(u'}', i + 1);
         const qsizetype nextOpen = text.indexOf(u'{', i + 1);
         if (close < 0 || (nextOpen >= 0 && nextOpen < close)) {
-            *error = tr("unbalanced braces in the template: \"%1\" has no closing \"}\"")
+            *error = Text::tr("unbalanced braces in the template: \"%1\" has no closing \"}\"")
                          .arg(text.mid(i, nextOpen > i ? nextOpen - i : -1).left(40));
             return std::nullopt;
         }
@@ -93,22 +94,21 @@ std::optional<SyncTemplate::Component> SyncTemplate::parseComponent(const QStrin
         const QString name = colon < 0 ? inner : inner.left(colon);
         const std::optional<Field> field = fieldNamed(name);
         if (!field) {
-            *error =
-                name.isEmpty()
-                    ? tr("empty field {} in the template (known fields: %1)").arg(knownFields())
-                    : tr("unknown field {%1} in the template (known fields: %2)").arg(name.left(40), knownFields());
+            *error = name.isEmpty() ? Text::tr("empty field {} in the template (known fields: %1)").arg(knownFields())
+                                    : Text::tr("unknown field {%1} in the template (known fields: %2)")
+                                          .arg(name.left(40), knownFields());
             return std::nullopt;
         }
         Piece piece{*field, {}};
         if (colon >= 0) {
             piece.text = inner.mid(colon + 1);
             if (!isDateField(*field)) {
-                *error = tr("the field {%1} takes no format (only dates do: {period_from:yyyy-MM})").arg(name);
+                *error = Text::tr("the field {%1} takes no format (only dates do: {period_from:yyyy-MM})").arg(name);
                 return std::nullopt;
             }
             if (!isValidDateFormat(piece.text, *field == Field::GeneratedAt)) {
-                *error = tr("bad date format \"%1\" for {%2}: use y, M and d (and H, m, s for {generated_at}) "
-                            "with - _ . or spaces between them, as in {%2:yyyy-MM}")
+                *error = Text::tr("bad date format \"%1\" for {%2}: use y, M and d (and H, m, s for {generated_at}) "
+                                  "with - _ . or spaces between them, as in {%2:yyyy-MM}")
                              .arg(piece.text.left(40), name);
                 return std::nullopt;
             }
@@ -126,12 +126,12 @@ std::optional<SyncTemplate::Component> SyncTemplate::parseComponent(const QStrin
 std::optional<SyncTemplate> SyncTemplate::parse(const QString &text, QString *error)
 {
     if (text.trimmed().isEmpty()) {
-        *error = tr("the template is empty");
+        *error = Text::tr("the template is empty");
         return std::nullopt;
     }
     if (text.startsWith(u'/') || text.startsWith(u'\\') || (text.size() > 1 && text.at(1) == u':')) {
-        *error =
-            tr("the template must be a path relative to the output folder (it starts with \"%1\")").arg(text.left(2));
+        *error = Text::tr("the template must be a path relative to the output folder (it starts with \"%1\")")
+                     .arg(text.left(2));
         return std::nullopt;
     }
     // A '/' inside a field is an error of the field, not a folder.
@@ -141,8 +141,8 @@ std::optional<SyncTemplate> SyncTemplate::parse(const QString &text, QString *er
         else if (text.at(i) == u'}')
             open = -1;
         else if (text.at(i) == u'/' && open >= 0 && text.indexOf(u'}', i) >= 0) {
-            *error = tr("a field cannot contain \"/\" (\"%1\"): put one field in each folder, as in "
-                        "{period_from:yyyy}/{period_from:MM}")
+            *error = Text::tr("a field cannot contain \"/\" (\"%1\"): put one field in each folder, as in "
+                              "{period_from:yyyy}/{period_from:MM}")
                          .arg(text.mid(open, text.indexOf(u'}', i) - open + 1).left(40));
             return std::nullopt;
         }
@@ -151,7 +151,7 @@ std::optional<SyncTemplate> SyncTemplate::parse(const QString &text, QString *er
     t.m_text = text;
     const QStringList parts = text.split(u'/');
     if (parts.size() > maxComponents) {
-        *error = tr("the template has %1 parts; at most %2 are allowed").arg(parts.size()).arg(maxComponents);
+        *error = Text::tr("the template has %1 parts; at most %2 are allowed").arg(parts.size()).arg(maxComponents);
         return std::nullopt;
     }
     for (const QString &part : parts) {
@@ -159,14 +159,14 @@ std::optional<SyncTemplate> SyncTemplate::parse(const QString &text, QString *er
         if (!component)
             return std::nullopt;
         if (component->isEmpty()) {
-            *error = tr("the template has an empty folder name (two \"/\" in a row, or one at the end)");
+            *error = Text::tr("the template has an empty folder name (two \"/\" in a row, or one at the end)");
             return std::nullopt;
         }
         if (component->size() == 1 && component->first().field == Field::None) {
             const QString literal = component->first().text.trimmed();
             if (literal == QLatin1String(".") || literal == QLatin1String("..")) {
-                *error =
-                    tr("the template cannot use \"%1\" as a folder: files stay inside the output folder").arg(literal);
+                *error = Text::tr("the template cannot use \"%1\" as a folder: files stay inside the output folder")
+                             .arg(literal);
                 return std::nullopt;
             }
         }

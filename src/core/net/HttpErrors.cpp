@@ -8,10 +8,11 @@
 namespace getbill::HttpErrors {
 
 namespace {
-QString tr(const char *text)
+/// The translation context of this file's messages (lupdate reads the qualified Text::tr calls).
+struct Text
 {
-    return QCoreApplication::translate("getbill::HttpJob", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(getbill::HttpJob)
+};
 } // namespace
 
 ApiError forStatus(HttpPurpose purpose, const QString &host, int status, const QByteArray &body,
@@ -22,11 +23,12 @@ ApiError forStatus(HttpPurpose purpose, const QString &host, int status, const Q
     const bool linkProblem = status == 400 || status == 401 || status == 403 || status == 404 || status == 410;
     if (linkProblem)
         return ApiError(ApiError::Kind::LinkRejected,
-                        tr("The download link was refused by %1 (HTTP %2): it has expired or was already used.")
+                        Text::tr("The download link was refused by %1 (HTTP %2): it has expired or was already used.")
                             .arg(host)
                             .arg(status),
                         status);
-    return ApiError(ApiError::Kind::Http, tr("The download server %1 answered HTTP %2.").arg(host).arg(status), status)
+    return ApiError(ApiError::Kind::Http, Text::tr("The download server %1 answered HTTP %2.").arg(host).arg(status),
+                    status)
         .withRetryAfter(ApiError::fromHttp(status, {}, RateLimit(), retryAfter).retryAfterSeconds());
 }
 
@@ -46,27 +48,31 @@ ApiError forTransport(HttpPurpose purpose, const QString &host, int networkError
         // Qt ends a transfer that received nothing for the transfer timeout this way: a stall.
         switch (purpose) {
         case HttpPurpose::Api:
-            return ApiError(Kind::Timeout, tr("GetBill (%1) did not answer within %2 seconds.").arg(h, seconds));
+            return ApiError(Kind::Timeout, Text::tr("GetBill (%1) did not answer within %2 seconds.").arg(h, seconds));
         case HttpPurpose::Token:
-            return ApiError(Kind::Timeout, tr("The GetBill sign-in service at %1 did not answer in time.").arg(h));
+            return ApiError(Kind::Timeout,
+                            Text::tr("The GetBill sign-in service at %1 did not answer in time.").arg(h));
         case HttpPurpose::File:
-            return ApiError(Kind::Timeout, tr("The download from %1 stalled: no data for %2 seconds.").arg(h, seconds));
+            return ApiError(Kind::Timeout,
+                            Text::tr("The download from %1 stalled: no data for %2 seconds.").arg(h, seconds));
         }
         break;
     case QNetworkReply::SslHandshakeFailedError:
         switch (purpose) {
         case HttpPurpose::Api:
-            return ApiError(Kind::Tls, tr("The secure connection to %1 could not be verified (untrusted or invalid "
-                                          "certificate). If your company inspects TLS traffic, add its CA in the "
-                                          "settings or GETBILL_CA_BUNDLE.")
-                                           .arg(h));
+            return ApiError(Kind::Tls,
+                            Text::tr("The secure connection to %1 could not be verified (untrusted or invalid "
+                                     "certificate). If your company inspects TLS traffic, add its CA in the "
+                                     "settings or GETBILL_CA_BUNDLE.")
+                                .arg(h));
         case HttpPurpose::Token:
-            return ApiError(Kind::Tls, tr("The secure connection to the GetBill sign-in service at %1 could not be "
-                                          "verified (untrusted or invalid certificate).")
-                                           .arg(h));
+            return ApiError(Kind::Tls,
+                            Text::tr("The secure connection to the GetBill sign-in service at %1 could not be "
+                                     "verified (untrusted or invalid certificate).")
+                                .arg(h));
         case HttpPurpose::File:
-            return ApiError(Kind::Tls, tr("The secure connection to the download server %1 could not be verified "
-                                          "(untrusted or invalid certificate).")
+            return ApiError(Kind::Tls, Text::tr("The secure connection to the download server %1 could not be verified "
+                                                "(untrusted or invalid certificate).")
                                            .arg(h));
         }
         break;
@@ -74,26 +80,29 @@ ApiError forTransport(HttpPurpose purpose, const QString &host, int networkError
     case QNetworkReply::TooManyRedirectsError:
         return redirectRefused(purpose, host);
     case QNetworkReply::ProxyAuthenticationRequiredError:
-        return ApiError(Kind::Network,
-                        tr("The network proxy %1 asked for a user name and password and did not accept the ones given "
-                           "(on the way to %2). Give them in the proxy address (http://user:password@proxy:port) or "
-                           "with GETBILL_PROXY_USER and GETBILL_PROXY_PASSWORD.")
-                            .arg(proxy.isEmpty() ? tr("(system setting)") : proxy, h));
+        return ApiError(
+            Kind::Network,
+            Text::tr("The network proxy %1 asked for a user name and password and did not accept the ones given "
+                     "(on the way to %2). Give them in the proxy address (http://user:password@proxy:port) or "
+                     "with GETBILL_PROXY_USER and GETBILL_PROXY_PASSWORD.")
+                .arg(proxy.isEmpty() ? Text::tr("(system setting)") : proxy, h));
     case QNetworkReply::ProxyConnectionRefusedError:
     case QNetworkReply::ProxyConnectionClosedError:
     case QNetworkReply::ProxyNotFoundError:
     case QNetworkReply::ProxyTimeoutError:
     case QNetworkReply::UnknownProxyError:
-        return ApiError(Kind::Network, tr("The network proxy %1 on the way to %2 could not be used. Check the proxy "
-                                          "settings (https_proxy, no_proxy, or the desktop's network settings).")
-                                           .arg(proxy.isEmpty() ? tr("(system setting)") : proxy, h));
+        return ApiError(Kind::Network,
+                        Text::tr("The network proxy %1 on the way to %2 could not be used. Check the proxy "
+                                 "settings (https_proxy, no_proxy, or the desktop's network settings).")
+                            .arg(proxy.isEmpty() ? Text::tr("(system setting)") : proxy, h));
     case QNetworkReply::UnknownNetworkError:
         // Qt's word for a proxy that answered the tunnel with something else than 200 or 407 (a refusal).
         if (!proxy.isEmpty())
-            return ApiError(Kind::Network,
-                            tr("The network proxy %1 refused the connection to %2 (wrong user name or password, or "
-                               "not allowed). Check the proxy settings and credentials.")
-                                .arg(proxy, h));
+            return ApiError(
+                Kind::Network,
+                Text::tr("The network proxy %1 refused the connection to %2 (wrong user name or password, or "
+                         "not allowed). Check the proxy settings and credentials.")
+                    .arg(proxy, h));
         break;
     default:
         break;
@@ -101,45 +110,49 @@ ApiError forTransport(HttpPurpose purpose, const QString &host, int networkError
     switch (purpose) {
     case HttpPurpose::Api:
         if (networkError == QNetworkReply::ConnectionRefusedError)
-            return ApiError(Kind::Network, tr("Cannot connect to GetBill at %1: connection refused.").arg(h));
+            return ApiError(Kind::Network, Text::tr("Cannot connect to GetBill at %1: connection refused.").arg(h));
         if (networkError == QNetworkReply::HostNotFoundError)
-            return ApiError(Kind::Network, tr("Cannot find the server %1. Check your connection.").arg(h));
+            return ApiError(Kind::Network, Text::tr("Cannot find the server %1. Check your connection.").arg(h));
         if (networkError == QNetworkReply::RemoteHostClosedError)
-            return ApiError(Kind::Network, tr("GetBill (%1) closed the connection early.").arg(h));
-        return ApiError(Kind::Network, tr("Network error while talking to GetBill at %1.").arg(h));
+            return ApiError(Kind::Network, Text::tr("GetBill (%1) closed the connection early.").arg(h));
+        return ApiError(Kind::Network, Text::tr("Network error while talking to GetBill at %1.").arg(h));
     case HttpPurpose::Token:
         return ApiError(Kind::Network,
-                        tr("Cannot reach the GetBill sign-in service at %1. Check your connection.").arg(h));
+                        Text::tr("Cannot reach the GetBill sign-in service at %1. Check your connection.").arg(h));
     case HttpPurpose::File:
         if (networkError == QNetworkReply::RemoteHostClosedError)
             return ApiError(
                 Kind::Network,
-                tr("The download server %1 closed the connection after %2 of %3.").arg(h, doneText, totalText));
-        return ApiError(Kind::Network,
-                        tr("The download from %1 failed after %2 of %3 (network error).").arg(h, doneText, totalText));
+                Text::tr("The download server %1 closed the connection after %2 of %3.").arg(h, doneText, totalText));
+        return ApiError(
+            Kind::Network,
+            Text::tr("The download from %1 failed after %2 of %3 (network error).").arg(h, doneText, totalText));
     }
-    return ApiError(Kind::Network, tr("Network error while talking to %1.").arg(h));
+    return ApiError(Kind::Network, Text::tr("Network error while talking to %1.").arg(h));
 }
 
 ApiError redirectRefused(HttpPurpose purpose, const QString &host)
 {
     if (purpose == HttpPurpose::Token)
-        return ApiError(ApiError::Kind::InsecureUrl,
-                        tr("The GetBill sign-in service at %1 redirected the request to another address; it was not "
-                           "followed so that your client secret stays with GetBill.")
-                            .arg(host));
-    return ApiError(ApiError::Kind::InsecureUrl, tr("The GetBill API at %1 redirected the request to another site; "
-                                                    "it was not followed so that your access token stays with GetBill.")
-                                                     .arg(host));
+        return ApiError(
+            ApiError::Kind::InsecureUrl,
+            Text::tr("The GetBill sign-in service at %1 redirected the request to another address; it was not "
+                     "followed so that your client secret stays with GetBill.")
+                .arg(host));
+    return ApiError(ApiError::Kind::InsecureUrl,
+                    Text::tr("The GetBill API at %1 redirected the request to another site; "
+                             "it was not followed so that your access token stays with GetBill.")
+                        .arg(host));
 }
 
 ApiError tooLarge(HttpPurpose purpose, const QString &host, qint64 maxBytes)
 {
     if (purpose == HttpPurpose::Token)
         return ApiError(ApiError::Kind::InvalidResponse,
-                        tr("The GetBill sign-in service at %1 sent an oversized answer.").arg(host));
-    return ApiError(ApiError::Kind::InvalidResponse,
-                    tr("GetBill sent an answer larger than %1; it was not read.").arg(Format::dataSize(maxBytes)));
+                        Text::tr("The GetBill sign-in service at %1 sent an oversized answer.").arg(host));
+    return ApiError(
+        ApiError::Kind::InvalidResponse,
+        Text::tr("GetBill sent an answer larger than %1; it was not read.").arg(Format::dataSize(maxBytes)));
 }
 
 } // namespace getbill::HttpErrors

@@ -4,6 +4,7 @@
 #include "Settings.h"
 #include "Tint.h"
 #include "WatchPage.h"
+#include "Translations.h"
 #include "api/NetworkOptions.h"
 #include "api/UrlPolicy.h"
 #include "ui_SettingsDialog.h"
@@ -51,6 +52,13 @@ SettingsDialog::SettingsDialog(Settings *settings, SaveLocationChooser *chooser,
     m_ui->folderEdit->setText(QDir::toNativeSeparators(m_settings->downloadFolder()));
     m_ui->concurrentSpin->setValue(m_settings->maxConcurrentDownloads());
     m_ui->trayCheck->setChecked(m_settings->keepRunningInTray());
+    // Each language in its own name, so that someone who cannot read the current one still finds theirs.
+    m_ui->languageCombo->addItem(tr("System default"), QString());
+    m_ui->languageCombo->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    m_ui->languageCombo->addItem(QStringLiteral("Français"), QStringLiteral("fr"));
+    m_ui->languageCombo->addItem(QStringLiteral("Deutsch"), QStringLiteral("de"));
+    Q_ASSERT(m_ui->languageCombo->count() == Translations::languages().size() + 1);
+    m_ui->languageCombo->setCurrentIndex(qMax(0, m_ui->languageCombo->findData(m_settings->language())));
 
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
@@ -70,6 +78,10 @@ SettingsDialog::SettingsDialog(Settings *settings, SaveLocationChooser *chooser,
             m_ui->caBundleEdit->setText(QDir::toNativeSeparators(file));
     });
     updateEnabled();
+    // The wrapped hints grow with the font and the language: open tall enough for them (the form's height is a
+    // minimum), else Qt squeezes the rows below them.
+    const int width = qMax(this->width(), minimumSizeHint().width());
+    resize(width, qMax(height(), heightForWidth(width)));
 }
 
 SettingsDialog::~SettingsDialog() = default;
@@ -148,6 +160,7 @@ void SettingsDialog::accept()
     m_settings->setKeepRunningInTray(m_ui->trayCheck->isChecked());
     if (m_watch)
         m_watch->save();
+    m_settings->setLanguage(m_ui->languageCombo->currentData().toString());
     m_settings->sync();
     QDialog::accept();
 }

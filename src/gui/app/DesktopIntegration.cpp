@@ -150,7 +150,7 @@ void DesktopIntegration::flushNotification()
     else if (done + failed == 1)
         notify(tr("Download failed"), tr("%1: %2").arg(m_lastTitle, m_lastError), {});
     else if (failed == 0)
-        notify(tr("%1 downloads finished").arg(done), QFileInfo(m_lastPath).absolutePath(), m_lastPath);
+        notify(tr("%n downloads finished", nullptr, done), QFileInfo(m_lastPath).absolutePath(), m_lastPath);
     else
         notify(tr("Downloads finished: %1 saved, %2 failed").arg(done).arg(failed), m_lastError, m_lastPath);
 }

@@ -57,7 +57,7 @@ bool DropOverlay::handleDrag(QEvent *event)
         }
         enter->acceptProposedAction();
         const int count = int(ReportLink::idsFromMimeData(enter->mimeData()).size());
-        setText(count > 1 ? tr("Drop %1 report ids to download").arg(count) : tr("Drop report ids to download"));
+        setText(count > 1 ? tr("Drop %n report ids to download", nullptr, count) : tr("Drop report ids to download"));
         showOver();
         return true;
     }

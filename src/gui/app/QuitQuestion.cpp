@@ -10,7 +10,7 @@ QuitQuestion::QuitQuestion(QWidget *parent, int running) : QMessageBox(parent)
     setIcon(QMessageBox::Question);
     setWindowTitle(tr("Quit GetBill Reports"));
     setTextFormat(Qt::PlainText);
-    setText(running == 1 ? tr("A download is running.") : tr("%1 downloads are running.").arg(running));
+    setText(running == 1 ? tr("A download is running.") : tr("%n downloads are running.", nullptr, running));
     setInformativeText(running == 1 ? tr("Quit now and it continues where it stopped the next time GetBill Reports "
                                          "starts, or let it finish with the window closed.")
                                     : tr("Quit now and they continue where they stopped the next time GetBill Reports "

@@ -48,7 +48,7 @@ void TrayIcon::setRunning(const QList<DownloadProgressSummary::Item> &items)
     else if (items.size() == 1)
         m_icon->setToolTip(tr("GetBill Reports — 1 download running"));
     else
-        m_icon->setToolTip(tr("GetBill Reports — %1 downloads running").arg(items.size()));
+        m_icon->setToolTip(tr("GetBill Reports — %n downloads running", nullptr, int(items.size())));
 }
 
 void TrayIcon::showMessage(const QString &title, const QString &body)

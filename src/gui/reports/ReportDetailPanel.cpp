@@ -214,7 +214,7 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
     m_statusIcon->setToolTip(Format::statusText(report.status));
     m_statusIcon->setAccessibleName(Format::statusText(report.status)); // a picture: its name is what it shows
     m_fields[QStringLiteral("status")]->setText(Format::statusText(report.status));
-    m_fields[QStringLiteral("type")]->setText(report.type);
+    m_fields[QStringLiteral("type")]->setText(Format::typeText(report.type));
     m_fields[QStringLiteral("period")]->setText(Format::period(report.periodFrom, report.periodTo));
     m_fields[QStringLiteral("filename")]->setText(report.filename);
     m_fields[QStringLiteral("format")]->setText(Format::fileKind(report.mimeType));

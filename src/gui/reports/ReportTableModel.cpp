@@ -44,7 +44,7 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         case TitleColumn:
             return r.title.isEmpty() ? r.id : r.title;
         case TypeColumn:
-            return r.type.isEmpty() ? QString() : r.type.left(1).toUpper() + r.type.mid(1);
+            return Format::typeText(r.type);
         case PeriodColumn:
             return Format::period(r.periodFrom, r.periodTo);
         case StatusColumn:

@@ -224,7 +224,7 @@ void ReportsView::refresh()
             m_model->endRefresh();
             m_loadedOnce = true;
             emit statusMessage(m_model->rowCount() == 1 ? tr("1 report loaded")
-                                                        : tr("%1 reports loaded").arg(m_model->rowCount()),
+                                                        : tr("%n reports loaded", nullptr, m_model->rowCount()),
                                5000);
         } else {
             // Keep what is shown: an old list beats an empty window when the network hiccups.
@@ -322,7 +322,7 @@ void ReportsView::updateCount()
 {
     const int shown = m_proxy->rowCount();
     const int all = m_model->rowCount();
-    m_ui->countLabel->setText(shown == all ? (all == 1 ? tr("1 report") : tr("%1 reports").arg(all))
+    m_ui->countLabel->setText(shown == all ? (all == 1 ? tr("1 report") : tr("%n reports", nullptr, all))
                                            : tr("%1 of %2 reports").arg(shown).arg(all));
 }
 

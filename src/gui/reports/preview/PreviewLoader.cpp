@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QLocale>
 #include <QPdfDocument>
 #include <QProcess>
 #include <QStandardPaths>
@@ -77,7 +78,7 @@ QString checkInAnotherProcess(const PdfCheck &check, const QString &path, const 
             return cancel ? PreviewLoader::tr("The preview was cancelled.")
                           : PreviewLoader::tr("The PDF could not be opened within %1 s: it is damaged, or made to "
                                               "hang PDF readers. It was not opened in the window.")
-                                .arg(check.timeoutMs / 1000.0, 0, 'f', 1);
+                                .arg(QLocale().toString(check.timeoutMs / 1000.0, 'f', 1));
         }
     }
     if (process.exitStatus() != QProcess::NormalExit)
