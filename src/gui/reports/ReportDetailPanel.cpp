@@ -1,5 +1,6 @@
 #include "ReportDetailPanel.h"
 
+#include "FlowLayout.h"
 #include "Format.h"
 #include "PlainText.h"
 #include "ReportIcons.h"
@@ -8,13 +9,15 @@
 #include <QClipboard>
 #include <QDir>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace getbill::gui {
 
@@ -29,7 +32,6 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
 {
     setObjectName(QStringLiteral("reportDetailPanel"));
     setAccessibleName(tr("Report details"));
-    setMinimumWidth(300);
 
     m_placeholder->setObjectName(QStringLiteral("detailPlaceholder"));
     m_placeholder->setText(tr("Select a report to see its details."));
@@ -75,6 +77,9 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     m_form = form;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setLabelAlignment(Qt::AlignRight);
+    // A value that cannot wrap into the room beside its caption (a long file name or path in a narrow panel or a
+    // large font) goes on a line of its own below it instead of being cut.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     addField(form, QStringLiteral("status"), tr("Status:"));
     addField(form, QStringLiteral("type"), tr("Type:"));
     addField(form, QStringLiteral("period"), tr("Period:"));
@@ -104,12 +109,11 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     m_showInFolder->setToolTip(tr("Open the folder that contains the saved file"));
     m_copyId->setToolTip(tr("Copy the report id, e.g. for the command-line tool or a colleague"));
 
-    auto *actions = new QGridLayout;
-    actions->addWidget(m_download, 0, 0);
-    actions->addWidget(m_downloadTo, 0, 1);
-    actions->addWidget(m_open, 1, 0);
-    actions->addWidget(m_showInFolder, 1, 1);
-    actions->addWidget(m_copyId, 2, 0);
+    // The buttons keep their whole text and wrap to further lines as the panel narrows (a grid cut "Download to…"
+    // at 800x500).
+    auto *actions = new FlowLayout;
+    for (QPushButton *button : {m_download, m_downloadTo, m_open, m_showInFolder, m_copyId})
+        actions->addWidget(button);
 
     auto *content = new QVBoxLayout(m_content);
     content->setContentsMargins(0, 0, 0, 0);
@@ -132,7 +136,11 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     detailsScroll->setAccessibleName(tr("Details"));
     detailsScroll->setWidgetResizable(true);
     detailsScroll->setFrameShape(QFrame::NoFrame);
+    // Only up and down: the panel is never narrower than its content's minimum (minimumSizeHint()), and what is
+    // wider wraps.
+    detailsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     detailsScroll->setWidget(details);
+    m_details = details;
     m_tabs->setObjectName(QStringLiteral("detailTabs"));
     m_tabs->setAccessibleName(tr("Details or preview"));
     m_tabs->setDocumentMode(true);
@@ -210,13 +218,14 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
     m_statusIcon->setPixmap(ReportIcons::status(report.status).pixmap(24, 24));
     m_statusIcon->setToolTip(Format::statusText(report.status));
     m_fields[QStringLiteral("status")]->setText(Format::statusText(report.status));
-    m_fields[QStringLiteral("type")]->setText(report.type);
+    m_fields[QStringLiteral("type")]->setText(Format::typeText(report.type));
     m_fields[QStringLiteral("period")]->setText(Format::period(report.periodFrom, report.periodTo));
     m_fields[QStringLiteral("filename")]->setText(report.filename);
     m_fields[QStringLiteral("format")]->setText(Format::fileKind(report.mimeType));
+    // As the list and the CLI say it ("—" while there is no file); the exact count of bytes beside it.
     m_fields[QStringLiteral("size")]->setText(
-        report.fileSize >= 0 ? tr("%1 (%L2 bytes)").arg(Format::dataSize(report.fileSize)).arg(report.fileSize)
-                             : QString());
+        Format::hasFile(report) ? tr("%1 (%L2 bytes)").arg(Format::reportSize(report)).arg(report.fileSize)
+                                : Format::reportSize(report));
     m_fields[QStringLiteral("generated")]->setText(report.generatedAt.isValid() ? Format::dateTime(report.generatedAt)
                                                                                 : tr("not yet"));
     m_fields[QStringLiteral("created")]->setText(Format::dateTime(report.createdAt));
@@ -235,6 +244,20 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
         m_expiry->hide();
     setSavedPath(report.id, savedPath);
     m_preview->setReport(report);
+    updateGeometry(); // a longer file name or title may need a wider minimum
+}
+
+QSize ReportDetailPanel::minimumSizeHint() const
+{
+    // The Details tab scrolls up and down only, so the panel is at least as wide as what its fields cannot wrap:
+    // the widest button, caption or unbreakable word, in the user's font; and never narrower than ~30 characters.
+    const QSize own = QWidget::minimumSizeHint();
+    if (!m_details || !layout())
+        return own;
+    const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
+    const QMargins outer = layout()->contentsMargins();
+    const int content = m_details->minimumSizeHint().width() + scrollBar + outer.left() + outer.right() + 2;
+    return QSize(std::max({own.width(), content, fontMetrics().averageCharWidth() * 30}), own.height());
 }
 
 void ReportDetailPanel::clearReport()
@@ -246,13 +269,17 @@ void ReportDetailPanel::clearReport()
     m_preview->clearReport();
 }
 
-void ReportDetailPanel::setLinkExpiry(const QString &reportId, const QDateTime &expiresAt)
+void ReportDetailPanel::setLinkExpiry(const QString &reportId, const QDateTime &expiresAt, bool downloadFinished,
+                                      const QDateTime &now)
 {
-    if (!m_report || reportId != m_report->id || !expiresAt.isValid())
+    if (!m_report || reportId != m_report->id)
         return;
-    // The link itself is a secret of sorts: show when it expires, never the URL.
-    m_expiry->setText(tr("Download link valid until %1").arg(Format::dateTime(expiresAt)));
-    m_expiry->show();
+    // The link itself is a secret of sorts: show when it expires, never the URL; and only while that matters (a
+    // download under way whose link runs out soon), not for a link valid another hour or a file already saved.
+    const QString note =
+        Format::linkExpiryNote(expiresAt, downloadFinished, now.isValid() ? now : QDateTime::currentDateTimeUtc());
+    m_expiry->setText(note);
+    m_expiry->setVisible(!note.isEmpty());
 }
 
 void ReportDetailPanel::setStatusCheckInterval(int ms)
