@@ -77,9 +77,9 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     m_form = form;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setLabelAlignment(Qt::AlignRight);
-    // A value that cannot wrap into the room beside its caption (a long file name or path in a narrow panel or a
-    // large font) goes on a line of its own below it instead of being cut.
-    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    // Values wrap beside their captions (QFormLayout's WrapLongRows would put them below, but its height for a
+    // width comes out a row short inside the scroll area, which cut the last row).
+    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
     addField(form, QStringLiteral("status"), tr("Status:"));
     addField(form, QStringLiteral("type"), tr("Type:"));
     addField(form, QStringLiteral("period"), tr("Period:"));
