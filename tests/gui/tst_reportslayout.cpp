@@ -19,6 +19,7 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QTableView>
 #include <QtTest>
@@ -29,20 +30,24 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-/// The shown report with the longest title and one being generated (its panel explains why it waits).
+/// The shown reports with the longest title and the longest file name, and one being generated (its panel explains
+/// why it waits).
 QStringList demandingReports(MainWindow &window)
 {
     const ReportTableModel *model = window.reportModel();
     QString longest;
+    QString longestFile;
     QString generating;
     for (int row = 0; row < model->rowCount(); ++row) {
         const Report &r = model->reportAt(row);
         if (r.canDownload() && (longest.isEmpty() || r.title.size() > model->report(longest)->title.size()))
             longest = r.id;
+        if (longestFile.isEmpty() || r.filename.size() > model->report(longestFile)->filename.size())
+            longestFile = r.id;
         if (r.status == u"processing"_s)
             generating = r.id;
     }
-    return {longest, generating};
+    return {longest, longestFile, generating};
 }
 
 /// Resizes the window (never below what its layout needs) and lets the layout follow.
@@ -109,7 +114,7 @@ private slots:
         auto *scroll = panel->findChild<QScrollArea *>(u"detailFields"_s);
 
         const QStringList ids = demandingReports(*h.window);
-        QCOMPARE(ids.size(), 2);
+        QCOMPARE(ids.size(), 3);
         for (const QString &id : ids) {
             view->selectIds({id});
             QApplication::processEvents();
@@ -124,6 +129,8 @@ private slots:
             // The panel: at least its minimum, and nothing in it cut.
             QVERIFY2(panel->width() >= panel->minimumSizeHint().width(),
                      qPrintable(u"panel %1 < %2"_s.arg(panel->width()).arg(panel->minimumSizeHint().width())));
+            // No scrolling sideways either: the splitter gives the panel what its fields cannot wrap.
+            QCOMPARE(scroll->horizontalScrollBar()->maximum(), 0);
             const QStringList cut = test::clippedWidgets(scroll->widget(), scroll->viewport());
             QVERIFY2(cut.isEmpty(), qPrintable(cut.join(u"; "_s)));
             auto *downloadTo = panel->findChild<QPushButton *>(u"detailDownloadTo"_s);

@@ -12,6 +12,7 @@
 #include <QGuiApplication>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QStyle>
@@ -136,9 +137,8 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     detailsScroll->setAccessibleName(tr("Details"));
     detailsScroll->setWidgetResizable(true);
     detailsScroll->setFrameShape(QFrame::NoFrame);
-    // Only up and down: the panel is never narrower than its content's minimum (minimumSizeHint()), and what is
-    // wider wraps.
-    detailsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Up and down: the panel is at least its content's minimum (minimumSizeHint()) and what is wider wraps; a
+    // splitter the user dragged narrower gets a scroll bar rather than cut fields.
     detailsScroll->setWidget(details);
     m_details = details;
     m_tabs->setObjectName(QStringLiteral("detailTabs"));
@@ -249,14 +249,34 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
 
 QSize ReportDetailPanel::minimumSizeHint() const
 {
-    // The Details tab scrolls up and down only, so the panel is at least as wide as what its fields cannot wrap:
-    // the widest button, caption or unbreakable word, in the user's font; and never narrower than ~30 characters.
+    // The Details tab is at least as wide as what its fields cannot wrap: the widest button, and a caption beside
+    // the longest unbreakable run of its value (lines break at spaces, after '/' and '-'), in the user's font; and
+    // never narrower than ~30 characters. Measured here: QLabel's own minimum of selectable wrapped text came out
+    // narrower than its longest word, which cut file names.
     const QSize own = QWidget::minimumSizeHint();
-    if (!m_details || !layout())
+    if (!m_details || !layout() || !m_form)
         return own;
+    static const QRegularExpression breaks(QStringLiteral("(?<=[\\s/\\\\-])"));
+    const auto longestRun = [](const QLabel *label) {
+        int widest = 0;
+        const QStringList runs = label->text().split(breaks);
+        for (const QString &run : runs)
+            widest = qMax(widest, label->fontMetrics().horizontalAdvance(run.trimmed()));
+        return widest + label->contentsMargins().left() + label->contentsMargins().right() + 2;
+    };
+    int content = longestRun(m_title) + m_statusIcon->sizeHint().width() + 12;
+    for (const QLabel *label : {m_reason, m_description, m_expiry})
+        content = qMax(content, longestRun(label) + 16);
+    const int gap = m_form->horizontalSpacing() >= 0 ? m_form->horizontalSpacing() : 6;
+    for (auto it = m_fields.constBegin(); it != m_fields.constEnd(); ++it) {
+        const QWidget *caption = m_form->labelForField(it.value());
+        content = qMax(content, (caption ? caption->sizeHint().width() : 0) + gap + longestRun(it.value()));
+    }
+    for (const QPushButton *button : {m_download, m_downloadTo, m_open, m_showInFolder, m_copyId})
+        content = qMax(content, button->sizeHint().width());
     const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
     const QMargins outer = layout()->contentsMargins();
-    const int content = m_details->minimumSizeHint().width() + scrollBar + outer.left() + outer.right() + 2;
+    content = qMax(content, m_details->minimumSizeHint().width()) + 24 + scrollBar + outer.left() + outer.right();
     return QSize(std::max({own.width(), content, fontMetrics().averageCharWidth() * 30}), own.height());
 }
 

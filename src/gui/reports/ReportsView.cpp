@@ -425,6 +425,11 @@ void ReportsView::updateDetail()
         return;
     }
     m_detail->setReport(*shown, m_model->savedPath(id));
+    // A longer file name may need a wider panel than the splitter gave it: widen it rather than cut the fields.
+    const int least = m_detail->minimumSizeHint().width();
+    const QList<int> sizes = m_ui->splitter->sizes();
+    if (m_ui->splitter->orientation() == Qt::Horizontal && sizes.size() == 2 && sizes.at(1) < least)
+        m_ui->splitter->setSizes({sizes.at(0) + sizes.at(1) - least, least});
     const int row = m_queue->rowOfReport(id);
     if (row >= 0) {
         const QModelIndex item = m_queue->index(row);
