@@ -277,7 +277,10 @@ QSize ReportDetailPanel::minimumSizeHint() const
     const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
     const QMargins outer = layout()->contentsMargins();
     content = qMax(content, m_details->minimumSizeHint().width()) + 24 + scrollBar + outer.left() + outer.right();
-    return QSize(std::max({own.width(), content, fontMetrics().averageCharWidth() * 30}), own.height());
+    // Below a narrow list the panel scrolls, so it need not claim the height of everything it holds: about ten
+    // lines, or the list would be left two rows at 800x500.
+    return QSize(std::max({own.width(), content, fontMetrics().averageCharWidth() * 30}),
+                 qMin(own.height(), fontMetrics().height() * 10));
 }
 
 void ReportDetailPanel::clearReport()

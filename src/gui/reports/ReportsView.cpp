@@ -39,6 +39,7 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
     m_detail->preview()->setSources(api, nullptr, nullptr);
     setupTable();
     applyOrientation(Qt::Horizontal);
+    connect(m_ui->splitter, &QSplitter::splitterMoved, this, [this] { m_splitDragged = true; });
 
     connect(m_ui->searchEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setSearchText(text);
@@ -197,13 +198,16 @@ int ReportsView::sideBySideWidth() const
 void ReportsView::updateOrientation()
 {
     const Qt::Orientation wanted = width() >= sideBySideWidth() ? Qt::Horizontal : Qt::Vertical;
-    if (wanted != m_ui->splitter->orientation())
-        applyOrientation(wanted);
+    if (wanted != m_ui->splitter->orientation() || (wanted == Qt::Vertical && !m_splitDragged))
+        applyOrientation(wanted); // below the list, the shares follow the height until the user drags the handle
 }
 
 void ReportsView::applyOrientation(Qt::Orientation orientation)
 {
     QSplitter *splitter = m_ui->splitter;
+    if (orientation != splitter->orientation())
+        m_splitDragged = false;
+    const bool changed = orientation != splitter->orientation();
     splitter->setOrientation(orientation);
     m_sizesBeforePreview.clear();
     if (orientation == Qt::Horizontal) {
@@ -215,7 +219,8 @@ void ReportsView::applyOrientation(Qt::Orientation orientation)
         const int total = qMax(splitter->height(), height());
         splitter->setSizes({total * 55 / 100, total * 45 / 100});
     }
-    emit orientationChanged(orientation);
+    if (changed)
+        emit orientationChanged(orientation);
 }
 
 void ReportsView::resizeEvent(QResizeEvent *event)

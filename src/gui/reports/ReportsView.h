@@ -126,6 +126,7 @@ private:
     ReportFilterModel *m_proxy;
     ReportDetailPanel *m_detail;
     ReportColumns *m_columns = nullptr;
+    bool m_splitDragged = false; ///< the user moved the splitter's handle since the last orientation change
     ReportWatcher *m_watcher;
     QPointer<ReportListJob> m_listJob;
     bool m_loadedOnce = false;
