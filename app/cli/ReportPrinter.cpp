@@ -22,7 +22,7 @@ QString dateText(const QDate &date)
 
 QString timeText(const QDateTime &time)
 {
-    return time.isValid() ? time.toUTC().toString(Qt::ISODate) : QStringLiteral("-");
+    return time.isValid() ? time.toUTC().toString(Qt::ISODate) : Format::noValue();
 }
 
 /// A value of an unknown field, on one line.
@@ -55,11 +55,6 @@ QString printable(QString text)
             c = QLatin1Char(' ');
     return text;
 }
-/// The size column: what a sighted user of the window reads, "-" when there is no file (yet).
-QString sizeText(const Report &r)
-{
-    return r.fileSize > 0 || (r.fileSize == 0 && r.canDownload()) ? Format::dataSize(r.fileSize) : QStringLiteral("-");
-}
 } // namespace
 
 QStringList table(const QList<Report> &reports)
@@ -70,7 +65,7 @@ QStringList table(const QList<Report> &reports)
     rows.reserve(reports.size());
     for (const Report &r : reports)
         rows.append({printable(r.id), printable(r.type), printable(r.status),
-                     Format::isoPeriod(r.periodFrom, r.periodTo), sizeText(r), printable(r.title)});
+                     Format::isoPeriod(r.periodFrom, r.periodTo), Format::reportSize(r), printable(r.title)});
 
     // Widths of every column but the last: the title runs to the end of the line.
     QList<qsizetype> widths(header.size() - 1, 0);
@@ -98,8 +93,9 @@ QStringList table(const QList<Report> &reports)
 
 QStringList details(const Report &report)
 {
-    QString size = report.fileSize >= 0 ? Format::dataSize(report.fileSize) : QStringLiteral("-");
-    if (report.fileSize >= 0)
+    // The size as the window's panel shows it; "—" for a report with no file yet, not "0 bytes".
+    QString size = Format::reportSize(report);
+    if (Format::hasFile(report))
         size += Text::tr(" (%1 bytes)").arg(report.fileSize);
     QStringList lines = {
         Text::tr("ID: %1").arg(printable(report.id)),
@@ -110,9 +106,8 @@ QStringList details(const Report &report)
         Text::tr("File name: %1").arg(printable(report.filename)),
         Text::tr("File size: %1").arg(size),
         Text::tr("MIME type: %1").arg(printable(report.mimeType)),
-        Text::tr("Period from: %1")
-            .arg(report.periodFrom.isValid() ? dateText(report.periodFrom) : QStringLiteral("-")),
-        Text::tr("Period to: %1").arg(report.periodTo.isValid() ? dateText(report.periodTo) : QStringLiteral("-")),
+        Text::tr("Period from: %1").arg(report.periodFrom.isValid() ? dateText(report.periodFrom) : Format::noValue()),
+        Text::tr("Period to: %1").arg(report.periodTo.isValid() ? dateText(report.periodTo) : Format::noValue()),
         Text::tr("Generated at: %1").arg(timeText(report.generatedAt)),
         Text::tr("Created at: %1").arg(timeText(report.createdAt)),
         Text::tr("Download available: %1").arg(report.downloadAvailable ? Text::tr("yes") : Text::tr("no")),

@@ -20,6 +20,32 @@ QString dataSize(qint64 bytes)
     return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat);
 }
 
+QString noValue()
+{
+    return QStringLiteral("\u2014");
+}
+
+bool hasFile(const Report &report)
+{
+    return report.fileSize > 0 || (report.fileSize == 0 && report.canDownload());
+}
+
+QString reportSize(const Report &report)
+{
+    return hasFile(report) ? dataSize(report.fileSize) : noValue();
+}
+
+QString linkExpiryNote(const QDateTime &expiresAt, bool downloadFinished, const QDateTime &now, int soonSeconds)
+{
+    if (!expiresAt.isValid() || downloadFinished || now.secsTo(expiresAt) > soonSeconds)
+        return {};
+    if (expiresAt <= now)
+        return tr("The download link expired at %1; a new one is asked for when the download continues.")
+            .arg(clockTime(expiresAt));
+    return tr("The download link expires at %1; a new one is asked for if the download needs longer.")
+        .arg(clockTime(expiresAt));
+}
+
 QString speed(double bytesPerSecond)
 {
     if (bytesPerSecond <= 0)
@@ -69,7 +95,7 @@ QString period(const QDate &from, const QDate &to)
 QString isoPeriod(const QDate &from, const QDate &to)
 {
     if (!from.isValid() && !to.isValid())
-        return QStringLiteral("-");
+        return noValue();
     const auto date = [](const QDate &d) {
         return d.isValid() ? d.toString(Qt::ISODate) : QString();
     };

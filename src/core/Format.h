@@ -14,6 +14,13 @@ namespace getbill::Format {
 
 /// "245.8 kB", "0 bytes"; "unknown size" when negative.
 QString dataSize(qint64 bytes);
+/// What stands where a value is missing ("—"): the list, the panel and the CLI's table alike.
+QString noValue();
+/// Whether the report has a file whose size means something: bytes announced, or an empty file that can be
+/// downloaded. A report still being generated announces 0 bytes, which is no file yet, not an empty one.
+bool hasFile(const Report &report);
+/// A report's size as the list, the panel and the CLI's table show it: dataSize(), or noValue() without a file.
+QString reportSize(const Report &report);
 /// "12.3 MB/s"; empty when not positive.
 QString speed(double bytesPerSecond);
 /// "8 s", "3 min 20 s", "1 h 5 min".
@@ -27,8 +34,15 @@ QString dateTime(const QDateTime &utc);
 /// "January 2024" for a whole calendar month, else "1/5/25 – 31/5/25" (locale short dates), or what is known.
 QString period(const QDate &from, const QDate &to);
 
-/// "2024-01-01..2024-01-31" for tables that scripts read too (the CLI's), "-" when unknown.
+/// "2024-01-01..2024-01-31" for tables that scripts read too (the CLI's), noValue() when unknown.
 QString isoPeriod(const QDate &from, const QDate &to);
+
+/// "The download link expires at 14:05; ..." while it matters: a download of the report is still under way
+/// (`downloadFinished` false) and its link expires within `soonSeconds` of `now`, or has expired ("The download
+/// link expired at 14:05; ..."). Empty otherwise: a link valid for the next hour, or one whose download ended, is
+/// nothing the user has to think about.
+QString linkExpiryNote(const QDateTime &expiresAt, bool downloadFinished,
+                       const QDateTime &now = QDateTime::currentDateTimeUtc(), int soonSeconds = 15 * 60);
 
 /// "Completed", "Processing", ...; an unknown status as the API said, capitalised.
 QString statusText(const QString &status);

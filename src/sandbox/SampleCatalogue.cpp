@@ -218,7 +218,7 @@ QList<SandboxReport> SampleCatalogue::reports()
     SandboxReport large;
     large.id = largeReportId();
     large.type = u"export"_s;
-    large.title = u"Full ledger export (256 MiB)"_s;
+    large.title = u"Full ledger export (268 MB)"_s;
     large.description = u"Every ledger line since 2024, for the memory benchmark."_s;
     large.filename = u"ledger_export_full.csv"_s;
     large.mimeType = CsvMime;

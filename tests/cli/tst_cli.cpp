@@ -470,6 +470,7 @@ private slots:
 
         const QLocale c(QLocale::C);
         QSet<QString> seen;
+        int unsized = 0;
         for (const QString &line : lines.mid(1)) {
             const QString id = line.left(typeColumn).trimmed();
             const std::optional<SandboxReport> s = server->report(id);
@@ -486,14 +487,35 @@ private slots:
                 title.chop(14);
             QCOMPARE(title, s->title);
             const QString size = line.left(titleColumn).trimmed();
-            // A report still being generated has no size worth showing: "-" rather than "0 bytes".
+            // A report still being generated has no file yet: "—", as the window's list and panel say, rather than
+            // "0 bytes".
             const bool sized = s->realSize() > 0 || (s->status == QLatin1String("completed") && s->downloadAvailable);
             // Decimal SI units, as the window shows them (Format::dataSize).
             QVERIFY2(size.endsWith(sized ? c.formattedDataSize(s->realSize(), 1, QLocale::DataSizeSIFormat)
-                                         : QStringLiteral("-")),
+                                         : QStringLiteral("\u2014")),
                      qPrintable(line));
+            QVERIFY2(!size.endsWith(QLatin1String("0 bytes")) || s->realSize() == 0, qPrintable(line));
+            unsized += sized ? 0 : 1;
         }
         QCOMPARE(seen.size(), catalogue.size());
+        QVERIFY(unsized > 0); // the demo catalogue has reports still being generated
+    }
+
+    void showReportWithoutFileYet()
+    {
+        const auto server = startServer(false);
+        SandboxReport pending = makeReport(QStringLiteral("report_pending"), {});
+        pending.status = QStringLiteral("processing");
+        pending.downloadAvailable = false;
+        pending.generatedAt = {};
+        server->addReport(pending);
+        const Result r = run({QStringLiteral("show"), pending.id}, environmentFor(*server));
+        EXPECT_EXIT(r, exitOk);
+        const QStringList lines = r.outLines();
+        // No file yet: "—" as in the list and the window, not "0 bytes (0 bytes)".
+        QVERIFY2(lines.contains(QStringLiteral("File size: \u2014")), qPrintable(lines.join(QLatin1Char('\n'))));
+        QVERIFY2(lines.contains(QStringLiteral("Generated at: \u2014")), qPrintable(lines.join(QLatin1Char('\n'))));
+        QVERIFY(!QString::fromUtf8(r.out).contains(QLatin1String("0 bytes")));
     }
 
     void listTypeFilter()

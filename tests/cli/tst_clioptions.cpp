@@ -188,8 +188,9 @@ private slots:
         // Sizes in decimal SI units, as in the window (kB, MB, GB).
         QCOMPARE(lines[1], QStringLiteral(
                                "report_a         financial  completed  2024-01-01..2024-01-31  2.0 kB  Evil [2Jtitle"));
-        QCOMPARE(lines[2],
-                 QStringLiteral("report_bbbbbbbb  x          pending    -                            -  Second"));
+        // No period and no file yet: "—" (Format::noValue), as the window's list and panel show it, not "0 bytes".
+        QCOMPARE(lines[2], QStringLiteral("report_bbbbbbbb  x          pending    \u2014                            "
+                                          "\u2014  Second"));
     }
 
     void jsonKeepsTheApiObject()

@@ -2,23 +2,25 @@
 // (scripts/screenshots --downloads SCENE takes them under Xvfb). Not a test: a driver, so that what the README shows
 // can be made again.
 //
-//   downloads_shots --scene running|failed|history|empty|quit|signin|settings|watch|watchrule|shortcuts [--dark]
-//                   [--font PT]
-//                   [--size WxH]
+//   downloads_shots --scene list|generating|running|failed|history|empty|quit|signin|settings|watch|watchrule|
+//                           shortcuts [--dark] [--font PT] [--size WxH]
 //
-// running: two downloads held by the demo host part-way; failed: one saved, one refused by the download host, the
-// failed one selected (Retry); history: three reports saved by an earlier run of the application, listed after a
-// restart; empty: a first start; quit: Ctrl+Q with downloads running (the quit question); signin: the sign-in
-// dialog over the demo; settings: the settings dialog; watch: its Watch page with two rules of the demo account
-// (one on, one off); watchrule: the rule dialog over it, refusing a template with an unknown field; shortcuts:
-// Help > Keyboard shortcuts.
+// list: the list with a completed report's details beside it (no downloads panel); generating: the same with a
+// report GetBill is still generating (the panel explains why it cannot be downloaded yet); running: two downloads held
+// by the demo host part-way; failed: one saved, one refused by the download host, the failed one selected (Retry);
+// history: three reports saved by an earlier run of the application, listed after a restart; empty: a first start;
+// quit: Ctrl+Q with downloads running (the quit question); signin: the sign-in dialog over the demo; settings: the
+// settings dialog; watch: its Watch page with two rules of the demo account (one on, one off); watchrule: the rule
+// dialog over it, refusing a template with an unknown field; shortcuts: Help > Keyboard shortcuts.
 // Prints READY once the scene shows, then stays until it is killed.
 
 #include "Application.h"
 #include "DemoHost.h"
 #include "MainWindow.h"
+#include "ReportFilterModel.h"
 #include "ReportTableModel.h"
 #include "Settings.h"
+#include "ReportsView.h"
 #include "ShotPalette.h"
 #include "Translations.h"
 #include "WatchRuleDialog.h"
@@ -112,7 +114,7 @@ int main(int argc, char *argv[])
         if (size.size() == 2)
             window->resize(size[0].toInt(), size[1].toInt());
         window->move(0, 0);
-        window->findChild<QDockWidget *>()->show();
+        window->findChild<QDockWidget *>()->setVisible(scene != u"list" && scene != u"generating");
     };
     stage(application.get());
     gui::MainWindow *window = application->window();
@@ -122,6 +124,17 @@ int main(int argc, char *argv[])
 
     QObject::connect(window, &gui::MainWindow::listLoaded, window, [&] {
         if (scene == u"empty") {
+            ready(window);
+        } else if (scene == u"list" || scene == u"generating") {
+            // The first of the list as it is shown (newest period first).
+            const QAbstractItemModel *shown = window->reportsView()->filterModel();
+            for (int row = 0; row < shown->rowCount(); ++row) {
+                const Report r = shown->index(row, 0).data(gui::ReportTableModel::ReportRole).value<Report>();
+                if (scene == u"list" ? r.canDownload() && r.fileSize < 1'000'000 : r.status == u"processing") {
+                    window->reportsView()->selectIds({r.id});
+                    break;
+                }
+            }
             ready(window);
         } else if (scene == u"signin") {
             application->signIn();

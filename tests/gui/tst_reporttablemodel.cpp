@@ -1,6 +1,7 @@
 // ReportTableModel and ReportFilterModel: filled from several pages of the sandbox's list, checked by
 // QAbstractItemModelTester; refresh updates in place; type/text filter; numeric sorting of sizes and dates.
 
+#include "Format.h"
 #include "ReportFilterModel.h"
 #include "ReportTableModel.h"
 #include "TestFixture.h"
@@ -219,6 +220,42 @@ private slots:
         QVERIFY(model.index(0, ReportTableModel::SizeColumn).data().toString().contains(QLatin1String("kB")));
         model.setSavedPath(r.id, QStringLiteral("/tmp/x.pdf"));
         QCOMPARE(model.index(0, ReportTableModel::StatusColumn).data().toString(), QStringLiteral("Downloaded"));
+    }
+
+    void oneVocabularyWithThePanelAndTheCli()
+    {
+        ReportTableModel model;
+        Report exported;
+        exported.id = QStringLiteral("report_export");
+        exported.type = QStringLiteral("export");
+        exported.status = QStringLiteral("completed");
+        exported.downloadAvailable = true;
+        exported.fileSize = 268'435'456;
+        Report generating = exported;
+        generating.id = QStringLiteral("report_generating");
+        generating.status = QStringLiteral("processing");
+        generating.downloadAvailable = false;
+        generating.fileSize = 0; // what GetBill announces while it generates
+        Report empty = exported;
+        empty.id = QStringLiteral("report_empty");
+        empty.fileSize = 0;
+        model.upsert({exported, generating, empty});
+        const auto text = [&model](const Report &r, int column) {
+            return model.index(model.rowOf(r.id), column).data().toString();
+        };
+        // The type: the one function that names a type for display, as the panel and the type filter use it.
+        QCOMPARE(text(exported, ReportTableModel::TypeColumn), QStringLiteral("Export"));
+        QCOMPARE(text(exported, ReportTableModel::TypeColumn), Format::typeText(exported.type));
+        // Sizes in decimal units, as the CLI prints them; no "0 bytes" for a report with no file yet.
+        QCOMPARE(text(exported, ReportTableModel::SizeColumn), Format::dataSize(exported.fileSize));
+        QVERIFY(text(exported, ReportTableModel::SizeColumn).endsWith(QLatin1String(" MB")));
+        QCOMPARE(text(generating, ReportTableModel::SizeColumn), Format::noValue());
+        QCOMPARE(text(generating, ReportTableModel::SizeColumn), Format::reportSize(generating));
+        const QString why =
+            model.index(model.rowOf(generating.id), ReportTableModel::SizeColumn).data(Qt::ToolTipRole).toString();
+        QVERIFY2(why.contains(QLatin1String("still generating")), qPrintable(why));
+        // A completed report whose file really is empty says so.
+        QCOMPARE(text(empty, ReportTableModel::SizeColumn), Format::dataSize(0));
     }
 };
 

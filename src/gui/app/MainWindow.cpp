@@ -72,7 +72,7 @@ MainWindow::MainWindow(ApiClient *api, DownloadController *downloads, Settings *
     m_busy = new QProgressBar(this);
     m_busy->setObjectName(QStringLiteral("loadingIndicator"));
     m_busy->setAccessibleName(tr("Loading"));
-    m_busy->setMaximumWidth(160);
+    m_busy->setMaximumWidth(fontMetrics().averageCharWidth() * 20);
     m_busy->setTextVisible(false);
     m_busy->hide();
     m_modeLabel = new QLabel(this);
@@ -87,8 +87,12 @@ MainWindow::MainWindow(ApiClient *api, DownloadController *downloads, Settings *
     heading.setPointSizeF(heading.pointSizeF() * 1.8);
     heading.setBold(true);
     m_ui->welcomeHeading->setFont(heading);
-    // A fixed width lets the wrapped text claim the height it needs instead of being squeezed by the spacers.
-    m_ui->welcomeText->setFixedWidth(600);
+    // A fixed width lets the wrapped text claim the height it needs instead of being squeezed by the spacers; in
+    // characters of the user's font, and the two choices as large buttons in that font too.
+    const QFontMetrics metrics = fontMetrics();
+    m_ui->welcomeText->setFixedWidth(metrics.averageCharWidth() * 72);
+    for (QPushButton *button : {m_ui->signInButton, m_ui->demoButton})
+        button->setMinimumSize(metrics.averageCharWidth() * 30, metrics.height() * 5 / 2);
     m_ui->welcomeText->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Minimum);
     m_ui->welcomeLayout->setSpacing(14);
     m_ui->signInButton->setToolTip(tr("Use your company's GetBill API access"));

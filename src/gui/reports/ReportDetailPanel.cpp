@@ -1,5 +1,6 @@
 #include "ReportDetailPanel.h"
 
+#include "FlowLayout.h"
 #include "Format.h"
 #include "PlainText.h"
 #include "ReportIcons.h"
@@ -9,13 +10,16 @@
 #include <QClipboard>
 #include <QDir>
 #include <QFormLayout>
-#include <QGridLayout>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollArea>
+#include <QScrollBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace getbill::gui {
 
@@ -32,7 +36,6 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
 {
     setObjectName(QStringLiteral("reportDetailPanel"));
     setAccessibleName(tr("Report details"));
-    setMinimumWidth(300);
 
     m_placeholder->setObjectName(QStringLiteral("detailPlaceholder"));
     m_placeholder->setText(tr("Select a report to see its details."));
@@ -78,6 +81,9 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     m_form = form;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setLabelAlignment(Qt::AlignRight);
+    // Values wrap beside their captions (QFormLayout's WrapLongRows would put them below, but its height for a
+    // width comes out a row short inside the scroll area, which cut the last row).
+    form->setRowWrapPolicy(QFormLayout::DontWrapRows);
     addField(form, QStringLiteral("status"), tr("Status:"));
     addField(form, QStringLiteral("type"), tr("Type:"));
     addField(form, QStringLiteral("period"), tr("Period:"));
@@ -107,12 +113,11 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     m_showInFolder->setToolTip(tr("Open the folder that contains the saved file"));
     m_copyId->setToolTip(tr("Copy the report id, e.g. for the command-line tool or a colleague"));
 
-    auto *actions = new QGridLayout;
-    actions->addWidget(m_download, 0, 0);
-    actions->addWidget(m_downloadTo, 0, 1);
-    actions->addWidget(m_open, 1, 0);
-    actions->addWidget(m_showInFolder, 1, 1);
-    actions->addWidget(m_copyId, 2, 0);
+    // The buttons keep their whole text and wrap to further lines as the panel narrows (a grid cut "Download to…"
+    // at 800x500).
+    auto *actions = new FlowLayout;
+    for (QPushButton *button : {m_download, m_downloadTo, m_open, m_showInFolder, m_copyId})
+        actions->addWidget(button);
 
     auto *content = new QVBoxLayout(m_content);
     content->setContentsMargins(0, 0, 0, 0);
@@ -135,7 +140,10 @@ ReportDetailPanel::ReportDetailPanel(QWidget *parent)
     detailsScroll->setAccessibleName(tr("Details"));
     detailsScroll->setWidgetResizable(true);
     detailsScroll->setFrameShape(QFrame::NoFrame);
+    // Up and down: the panel is at least its content's minimum (minimumSizeHint()) and what is wider wraps; a
+    // splitter the user dragged narrower gets a scroll bar rather than cut fields.
     detailsScroll->setWidget(details);
+    m_details = details;
     m_tabs->setObjectName(QStringLiteral("detailTabs"));
     m_tabs->setAccessibleName(tr("Details or preview"));
     m_tabs->setDocumentMode(true);
@@ -218,9 +226,10 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
     m_fields[QStringLiteral("period")]->setText(Format::period(report.periodFrom, report.periodTo));
     m_fields[QStringLiteral("filename")]->setText(report.filename);
     m_fields[QStringLiteral("format")]->setText(Format::fileKind(report.mimeType));
+    // As the list and the CLI say it ("—" while there is no file); the exact count of bytes beside it.
     m_fields[QStringLiteral("size")]->setText(
-        report.fileSize >= 0 ? tr("%1 (%L2 bytes)").arg(Format::dataSize(report.fileSize)).arg(report.fileSize)
-                             : QString());
+        Format::hasFile(report) ? tr("%1 (%L2 bytes)").arg(Format::reportSize(report)).arg(report.fileSize)
+                                : Format::reportSize(report));
     m_fields[QStringLiteral("generated")]->setText(report.generatedAt.isValid() ? Format::dateTime(report.generatedAt)
                                                                                 : tr("not yet"));
     m_fields[QStringLiteral("created")]->setText(Format::dateTime(report.createdAt));
@@ -239,6 +248,43 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
         m_expiry->hide();
     setSavedPath(report.id, savedPath);
     m_preview->setReport(report);
+    updateGeometry(); // a longer file name or title may need a wider minimum
+}
+
+QSize ReportDetailPanel::minimumSizeHint() const
+{
+    // The Details tab is at least as wide as what its fields cannot wrap: the widest button, and a caption beside
+    // the longest unbreakable run of its value (lines break at spaces, after '/' and '-'), in the user's font; and
+    // never narrower than ~30 characters. Measured here: QLabel's own minimum of selectable wrapped text came out
+    // narrower than its longest word, which cut file names.
+    const QSize own = QWidget::minimumSizeHint();
+    if (!m_details || !layout() || !m_form)
+        return own;
+    static const QRegularExpression breaks(QStringLiteral("(?<=[\\s/\\\\-])"));
+    const auto longestRun = [](const QLabel *label) {
+        int widest = 0;
+        const QStringList runs = label->text().split(breaks);
+        for (const QString &run : runs)
+            widest = qMax(widest, label->fontMetrics().horizontalAdvance(run.trimmed()));
+        return widest + label->contentsMargins().left() + label->contentsMargins().right() + 2;
+    };
+    int content = longestRun(m_title) + m_statusIcon->sizeHint().width() + 12;
+    for (const QLabel *label : {m_reason, m_description, m_expiry})
+        content = qMax(content, longestRun(label) + 16);
+    const int gap = m_form->horizontalSpacing() >= 0 ? m_form->horizontalSpacing() : 6;
+    for (auto it = m_fields.constBegin(); it != m_fields.constEnd(); ++it) {
+        const QWidget *caption = m_form->labelForField(it.value());
+        content = qMax(content, (caption ? caption->sizeHint().width() : 0) + gap + longestRun(it.value()));
+    }
+    for (const QPushButton *button : {m_download, m_downloadTo, m_open, m_showInFolder, m_copyId})
+        content = qMax(content, button->sizeHint().width());
+    const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
+    const QMargins outer = layout()->contentsMargins();
+    content = qMax(content, m_details->minimumSizeHint().width()) + 24 + scrollBar + outer.left() + outer.right();
+    // Below a narrow list the panel scrolls, so it need not claim the height of everything it holds: about ten
+    // lines, or the list would be left two rows at 800x500.
+    return QSize(std::max({own.width(), content, fontMetrics().averageCharWidth() * 30}),
+                 qMin(own.height(), fontMetrics().height() * 10));
 }
 
 void ReportDetailPanel::clearReport()
@@ -250,13 +296,17 @@ void ReportDetailPanel::clearReport()
     m_preview->clearReport();
 }
 
-void ReportDetailPanel::setLinkExpiry(const QString &reportId, const QDateTime &expiresAt)
+void ReportDetailPanel::setLinkExpiry(const QString &reportId, const QDateTime &expiresAt, bool downloadFinished,
+                                      const QDateTime &now)
 {
-    if (!m_report || reportId != m_report->id || !expiresAt.isValid())
+    if (!m_report || reportId != m_report->id)
         return;
-    // The link itself is a secret of sorts: show when it expires, never the URL.
-    m_expiry->setText(tr("Download link valid until %1").arg(Format::dateTime(expiresAt)));
-    m_expiry->show();
+    // The link itself is a secret of sorts: show when it expires, never the URL; and only while that matters (a
+    // download under way whose link runs out soon), not for a link valid another hour or a file already saved.
+    const QString note =
+        Format::linkExpiryNote(expiresAt, downloadFinished, now.isValid() ? now : QDateTime::currentDateTimeUtc());
+    m_expiry->setText(note);
+    m_expiry->setVisible(!note.isEmpty());
 }
 
 void ReportDetailPanel::setStatusCheckInterval(int ms)

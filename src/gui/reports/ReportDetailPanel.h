@@ -31,8 +31,11 @@ public:
     void setReport(const Report &report, const QString &savedPath = {});
     void clearReport();
     std::optional<Report> report() const { return m_report; }
-    /// When the shown report's download link expires, once a download asked for one.
-    void setLinkExpiry(const QString &reportId, const QDateTime &expiresAt);
+    /// When the shown report's download link expires, once a download asked for one, and whether that download
+    /// ended; said only when it matters (Format::linkExpiryNote). `now`: the time to compare with (tests), else the
+    /// clock's.
+    void setLinkExpiry(const QString &reportId, const QDateTime &expiresAt, bool downloadFinished,
+                       const QDateTime &now = {});
     void setSavedPath(const QString &reportId, const QString &path);
     /// How often the status of a report being generated is checked (said in the panel).
     void setStatusCheckInterval(int ms);
@@ -42,6 +45,9 @@ public:
     /// The "Details" and "Preview" tabs, and the preview.
     QTabWidget *tabs() const { return m_tabs; }
     ReportPreviewPane *preview() const { return m_preview; }
+
+    /// As wide as what cannot wrap on the Details tab: see the definition.
+    QSize minimumSizeHint() const override;
 
 signals:
     void downloadRequested(const QString &reportId, bool chooseLocation);
@@ -59,6 +65,7 @@ private:
     int m_checkIntervalMs = 30'000;
 
     QWidget *m_content;
+    QWidget *m_details = nullptr; ///< the Details tab's scrolled page
     QFormLayout *m_form = nullptr;
     QLabel *m_placeholder;
     QLabel *m_title;

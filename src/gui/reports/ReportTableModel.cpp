@@ -44,14 +44,14 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         case TitleColumn:
             return r.title.isEmpty() ? r.id : r.title;
         case TypeColumn:
-            return Format::typeText(r.type);
+            return r.type.isEmpty() ? QString() : Format::typeText(r.type);
         case PeriodColumn:
             return Format::period(r.periodFrom, r.periodTo);
         case StatusColumn:
             return row.savedPath.isEmpty() ? Format::statusText(r.status) : tr("Downloaded");
         case SizeColumn:
-            // Reports still being generated announce 0 bytes: a blank reads better than "0 bytes".
-            return r.fileSize > 0 || (r.fileSize == 0 && r.isCompleted()) ? Format::dataSize(r.fileSize) : QString();
+            // Reports still being generated announce 0 bytes: "—", as the panel and the CLI say, not "0 bytes".
+            return Format::reportSize(r);
         case GeneratedColumn:
             return Format::dateTime(r.generatedAt);
         }
@@ -86,8 +86,10 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
             return PlainText::toolTip(tr("Saved to %1").arg(QDir::toNativeSeparators(row.savedPath)));
         if (index.column() == StatusColumn)
             return PlainText::toolTip(Format::notDownloadableReason(r));
-        if (index.column() == SizeColumn && r.fileSize >= 0)
+        if (index.column() == SizeColumn && Format::hasFile(r))
             return tr("%L1 bytes").arg(r.fileSize);
+        if (index.column() == SizeColumn)
+            return PlainText::toolTip(Format::notDownloadableReason(r));
         break;
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn)

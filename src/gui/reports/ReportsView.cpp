@@ -1,6 +1,7 @@
 #include "ReportsView.h"
 
 #include "Format.h"
+#include "ReportColumns.h"
 #include "ReportDetailPanel.h"
 #include "ReportFilterModel.h"
 #include "ReportTableModel.h"
@@ -9,23 +10,19 @@
 #include "api/ReportJobs.h"
 #include "api/ReportWatcher.h"
 #include "download/DownloadHistory.h"
+#include "download/DownloadItem.h"
 #include "download/DownloadQueue.h"
 #include "preview/ReportPreviewPane.h"
 #include "ui_ReportsView.h"
 
 #include <QHeaderView>
+#include <QResizeEvent>
 #include <QTabWidget>
 
 namespace getbill::gui {
 
 namespace {
 using State = ReportDownloadJob::State;
-
-/// A column's width from what it shows in the user's font, not from pixels that fit one font at one scale.
-int widthFor(const QFontMetrics &metrics, const QString &sample, int extra = 0)
-{
-    return metrics.horizontalAdvance(sample) + metrics.averageCharWidth() * 3 + extra;
-}
 } // namespace
 
 ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
@@ -34,14 +31,16 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
       m_watcher(new ReportWatcher(api, this))
 {
     m_ui->setupUi(this);
-    m_ui->detailArea->setWidget(m_detail);
+    m_ui->splitter->addWidget(m_detail);
     m_ui->splitter->setStretchFactor(0, 3);
     m_ui->splitter->setStretchFactor(1, 1);
-    // The panel's own minimum, in the user's font; the list takes the rest.
-    m_ui->splitter->setSizes({3 * m_detail->minimumSizeHint().width(), m_detail->minimumSizeHint().width() + 40});
+    // The search field's least width in the user's font, not in pixels.
+    m_ui->searchEdit->setMinimumWidth(m_ui->searchEdit->fontMetrics().averageCharWidth() * 28);
     m_detail->setStatusCheckInterval(m_watcher->interval());
     m_detail->preview()->setSources(api, nullptr, nullptr);
     setupTable();
+    applyOrientation(Qt::Horizontal);
+    connect(m_ui->splitter, &QSplitter::splitterMoved, this, [this] { m_splitDragged = true; });
 
     connect(m_ui->searchEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setSearchText(text);
@@ -71,7 +70,10 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
         else
             refresh();
     });
-    connect(m_model, &ReportTableModel::typesChanged, this, &ReportsView::updateTypeCombo);
+    connect(m_model, &ReportTableModel::typesChanged, this, [this] {
+        updateTypeCombo();
+        m_columns->setTypes(m_model->types());
+    });
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_proxy, signal, this, [this] {
             updateEmptyState();
@@ -100,6 +102,8 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
     // window, at most 65 % of it: a narrow window gives the preview most of itself); Details gives the list its own
     // width back.
     connect(m_detail->tabs(), &QTabWidget::currentChanged, this, [this](int index) {
+        if (m_ui->splitter->orientation() == Qt::Vertical)
+            return; // below the list, the panel already has the window's whole width
         const QList<int> sizes = m_ui->splitter->sizes();
         const int total = sizes.value(0) + sizes.value(1);
         const int wanted = qMax(total * 42 / 100, qMin(fontMetrics().averageCharWidth() * 80, total * 65 / 100));
@@ -155,20 +159,9 @@ void ReportsView::setupTable()
     header->setSectionsMovable(true);
     header->setHighlightSections(false);
     header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    header->setStretchLastSection(false);
-    header->setSectionResizeMode(QHeaderView::Interactive);
-    header->setSectionResizeMode(ReportTableModel::TitleColumn, QHeaderView::Stretch);
-    const QFontMetrics metrics = table->fontMetrics();
-    const QDateTime sampleTime(QDate(2025, 12, 28), QTime(23, 59));
-    header->resizeSection(ReportTableModel::TypeColumn,
-                          widthFor(metrics, Format::typeText(QStringLiteral("collection"))));
-    header->resizeSection(ReportTableModel::PeriodColumn,
-                          widthFor(metrics, Format::period(QDate(2025, 9, 1), QDate(2025, 9, 30))));
-    header->resizeSection(
-        ReportTableModel::StatusColumn,
-        widthFor(metrics, Format::statusText(QStringLiteral("processing")), table->iconSize().width()));
-    header->resizeSection(ReportTableModel::SizeColumn, widthFor(metrics, Format::dataSize(999'900'000)));
-    header->resizeSection(ReportTableModel::GeneratedColumn, widthFor(metrics, Format::dateTime(sampleTime)));
+    // Widths from the font and the content, the column chooser, columns stepping aside when narrow.
+    m_columns = new ReportColumns(table);
+    connect(m_columns, &ReportColumns::columnsChosen, this, [this] { updateOrientation(); });
     table->sortByColumn(ReportTableModel::PeriodColumn, Qt::DescendingOrder);
 
     connect(table, &QTableView::activated, this, [this](const QModelIndex &) {
@@ -182,13 +175,60 @@ void ReportsView::setupTable()
 
 QByteArray ReportsView::headerState() const
 {
-    return m_ui->reportTable->horizontalHeader()->saveState();
+    return m_columns->saveState();
 }
 
 void ReportsView::restoreHeaderState(const QByteArray &state)
 {
-    if (!state.isEmpty())
-        m_ui->reportTable->horizontalHeader()->restoreState(state);
+    m_columns->restoreState(state);
+    updateOrientation();
+}
+
+QSplitter *ReportsView::splitter() const
+{
+    return m_ui->splitter;
+}
+
+int ReportsView::sideBySideWidth() const
+{
+    // The list with its title and the columns that matter most beside a panel of about 36 characters (or what its
+    // buttons and unbreakable words need).
+    const int panel = qMax(m_detail->minimumSizeHint().width(), fontMetrics().averageCharWidth() * 36);
+    return m_columns->comfortableWidth() + m_ui->splitter->handleWidth() + panel;
+}
+
+void ReportsView::updateOrientation()
+{
+    const Qt::Orientation wanted = width() >= sideBySideWidth() ? Qt::Horizontal : Qt::Vertical;
+    if (wanted != m_ui->splitter->orientation() || (wanted == Qt::Vertical && !m_splitDragged))
+        applyOrientation(wanted); // below the list, the shares follow the height until the user drags the handle
+}
+
+void ReportsView::applyOrientation(Qt::Orientation orientation)
+{
+    QSplitter *splitter = m_ui->splitter;
+    if (orientation != splitter->orientation())
+        m_splitDragged = false;
+    const bool changed = orientation != splitter->orientation();
+    splitter->setOrientation(orientation);
+    m_sizesBeforePreview.clear();
+    if (orientation == Qt::Horizontal) {
+        // The panel at its comfortable width, the list takes the rest.
+        const int panel = qMax(m_detail->minimumSizeHint().width(), fontMetrics().averageCharWidth() * 40);
+        splitter->setSizes({qMax(width() - panel, m_columns->comfortableWidth()), panel});
+    } else {
+        // Below the list: the list keeps a little more than half the height.
+        const int total = qMax(splitter->height(), height());
+        splitter->setSizes({total * 55 / 100, total * 45 / 100});
+    }
+    if (changed)
+        emit orientationChanged(orientation);
+}
+
+void ReportsView::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updateOrientation();
 }
 
 void ReportsView::refresh()
@@ -268,9 +308,10 @@ void ReportsView::onDownloadChanged(int row)
     const QString id = index.data(DownloadQueue::ReportIdRole).toString();
     if (!m_model->contains(id))
         return;
-    if (index.data(DownloadQueue::StateRole).value<State>() == State::Done)
+    const State state = index.data(DownloadQueue::StateRole).value<State>();
+    if (state == State::Done)
         m_model->setSavedPath(id, index.data(DownloadQueue::TargetPathRole).toString());
-    m_detail->setLinkExpiry(id, index.data(DownloadQueue::LinkExpiryRole).toDateTime());
+    m_detail->setLinkExpiry(id, index.data(DownloadQueue::LinkExpiryRole).toDateTime(), DownloadItem::isFinal(state));
 }
 
 void ReportsView::updateTypeCombo()
@@ -391,9 +432,17 @@ void ReportsView::updateDetail()
         return;
     }
     m_detail->setReport(*shown, m_model->savedPath(id));
+    // A longer file name may need a wider panel than the splitter gave it: widen it rather than cut the fields.
+    const int least = m_detail->minimumSizeHint().width();
+    const QList<int> sizes = m_ui->splitter->sizes();
+    if (m_ui->splitter->orientation() == Qt::Horizontal && sizes.size() == 2 && sizes.at(1) < least)
+        m_ui->splitter->setSizes({sizes.at(0) + sizes.at(1) - least, least});
     const int row = m_queue->rowOfReport(id);
-    if (row >= 0)
-        m_detail->setLinkExpiry(id, m_queue->index(row).data(DownloadQueue::LinkExpiryRole).toDateTime());
+    if (row >= 0) {
+        const QModelIndex item = m_queue->index(row);
+        m_detail->setLinkExpiry(id, item.data(DownloadQueue::LinkExpiryRole).toDateTime(),
+                                DownloadItem::isFinal(item.data(DownloadQueue::StateRole).value<State>()));
+    }
     // Only the shown report is followed, and only while the page is on screen: GetBill rate-limits reads.
     if (isVisible())
         m_watcher->watch(*shown);

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+class QSplitter;
 class QTableView;
 
 namespace Ui {
@@ -25,6 +26,7 @@ class ReportWatcher;
 
 namespace getbill::gui {
 
+class ReportColumns;
 class ReportDetailPanel;
 class ReportFilterModel;
 class ReportTableModel;
@@ -71,6 +73,13 @@ public:
     QByteArray headerState() const;
     void restoreHeaderState(const QByteArray &state);
 
+    /// The list's columns (widths, chooser, the ones stepped aside for room).
+    ReportColumns *columns() const { return m_columns; }
+    /// The list and the panel: side by side, or the panel below the list when the page is narrower than
+    /// sideBySideWidth() (it switches back as the page widens).
+    QSplitter *splitter() const;
+    int sideBySideWidth() const;
+
 public slots:
     /// Reloads every page; rows update in place, so the selection stays. One load at a time.
     void refresh();
@@ -87,13 +96,18 @@ signals:
     /// The list could not be loaded; the old rows stay.
     void loadFailed(const getbill::ApiError &error);
     void listLoaded(bool ok);
+    /// The panel moved beside the list (Horizontal) or below it (Vertical).
+    void orientationChanged(Qt::Orientation orientation);
 
 protected:
     void showEvent(QShowEvent *event) override;
     void hideEvent(QHideEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void setupTable();
+    void updateOrientation();
+    void applyOrientation(Qt::Orientation orientation);
     void updateTypeCombo();
     void updateEmptyState();
     void updateCount();
@@ -111,6 +125,8 @@ private:
     ReportTableModel *m_model;
     ReportFilterModel *m_proxy;
     ReportDetailPanel *m_detail;
+    ReportColumns *m_columns = nullptr;
+    bool m_splitDragged = false; ///< the user moved the splitter's handle since the last orientation change
     ReportWatcher *m_watcher;
     QPointer<ReportListJob> m_listJob;
     bool m_loadedOnce = false;
