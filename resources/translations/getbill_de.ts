@@ -30,10 +30,6 @@ Sign in with your company&apos;s API access, or look around first with sample re
 Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zuerst Beispielberichte an.</translation>
     </message>
     <message>
-        <source>Introduction</source>
-        <translation>Einführung</translation>
-    </message>
-    <message>
         <source>&amp;Sign in…</source>
         <translation>&amp;Anmelden…</translation>
     </message>
@@ -52,10 +48,6 @@ Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zue
     <message>
         <source>Demo data runs on this computer only: nothing is sent anywhere.</source>
         <translation>Die Demodaten bleiben auf diesem Computer: Es wird nichts gesendet.</translation>
-    </message>
-    <message>
-        <source>Demo data note</source>
-        <translation>Hinweis zu den Demodaten</translation>
     </message>
     <message>
         <source>Reports</source>
@@ -101,16 +93,12 @@ Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zue
         <translation>Liste erneut von GetBill laden (F5)</translation>
     </message>
     <message>
-        <source>No reports</source>
-        <translation>Keine Berichte</translation>
-    </message>
-    <message>
         <source>Show all reports</source>
         <translation>Alle Berichte anzeigen</translation>
     </message>
     <message>
-        <source>Report details</source>
-        <translation>Berichtsdetails</translation>
+        <source>Report list</source>
+        <translation>Berichtsliste</translation>
     </message>
 </context>
 <context>
@@ -134,10 +122,6 @@ Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zue
     <message>
         <source>The address of the account in use. Another address is another account: sign in there (File › Sign in…).</source>
         <translation>Die Adresse des verwendeten Kontos. Eine andere Adresse ist ein anderes Konto: Melden Sie sich dort an (Datei › Anmelden…).</translation>
-    </message>
-    <message>
-        <source>API address hint</source>
-        <translation>Hinweis zur API-Adresse</translation>
     </message>
     <message>
         <source>E&amp;xtra certificates:</source>
@@ -231,6 +215,14 @@ Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zue
         <source>A change applies the next time GetBill Reports starts.</source>
         <translation>Eine Änderung wird beim nächsten Start von GetBill Reports wirksam.</translation>
     </message>
+    <message>
+        <source>Settings pages</source>
+        <translation>Seiten der Einstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;General</source>
+        <translation>All&amp;gemein</translation>
+    </message>
 </context>
 <context>
     <name>SignInDialog</name>
@@ -319,10 +311,6 @@ Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zue
         <translation>Zugangsdaten werden geprüft</translation>
     </message>
     <message>
-        <source>Sign-in error</source>
-        <translation>Anmeldefehler</translation>
-    </message>
-    <message>
         <source>&amp;Keep for this session only</source>
         <translation>Nur für diese Sitzung &amp;behalten</translation>
     </message>
@@ -353,6 +341,10 @@ Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zue
     <message>
         <source>Close</source>
         <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>What went wrong while signing in</source>
+        <translation>Was bei der Anmeldung schiefgelaufen ist</translation>
     </message>
 </context>
 <context>
@@ -762,6 +754,14 @@ Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zue
     <message>
         <source>Payments</source>
         <translation>Zahlungseingänge</translation>
+    </message>
+    <message>
+        <source>The download link expired at %1; a new one is asked for when the download continues.</source>
+        <translation>Der Download-Link ist um %1 abgelaufen; ein neuer wird angefordert, wenn der Download fortgesetzt wird.</translation>
+    </message>
+    <message>
+        <source>The download link expires at %1; a new one is asked for if the download needs longer.</source>
+        <translation>Der Download-Link läuft um %1 ab; ein neuer wird angefordert, falls der Download länger dauert.</translation>
     </message>
 </context>
 <context>
@@ -1239,6 +1239,36 @@ Melden Sie sich mit dem API-Zugang Ihres Unternehmens an oder sehen Sie sich zue
     <message>
         <source>the template cannot use &quot;%1&quot; as a folder: files stay inside the output folder</source>
         <translation>die Vorlage kann „%1“ nicht als Ordner verwenden: Dateien bleiben im Ausgabeordner</translation>
+    </message>
+</context>
+<context>
+    <name>getbill::WatchRule</name>
+    <message>
+        <source>Name: give the rule a name.</source>
+        <translation>Name: Geben Sie der Regel einen Namen.</translation>
+    </message>
+    <message>
+        <source>Folder: choose the folder (a full path) to save the reports to.</source>
+        <translation>Ordner: Wählen Sie den Ordner (einen vollständigen Pfad), in dem die Berichte gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>Template: %1.</source>
+        <translation>Vorlage: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>getbill::WatchScheduler</name>
+    <message>
+        <source>The rule “%1” is already running.</source>
+        <translation>Die Regel „%1“ wird bereits ausgeführt.</translation>
+    </message>
+    <message>
+        <source>The folder %1 of the watch rule “%2” cannot be written.</source>
+        <translation>In den Ordner %1 der Überwachungsregel „%2“ kann nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>The folder %1 of the watch rule “%2” is gone (moved, deleted, or on a drive that is not connected).</source>
+        <translation>Der Ordner %1 der Überwachungsregel „%2“ ist nicht mehr vorhanden (verschoben, gelöscht oder auf einem nicht angeschlossenen Laufwerk).</translation>
     </message>
 </context>
 <context>
@@ -1754,6 +1784,14 @@ Führen Sie `getbill-reports-cli --help` aus, um die Befehle und ihre Optionen z
         <source>Demo data is not available in this build.</source>
         <translation>Demodaten sind in diesem Build nicht verfügbar.</translation>
     </message>
+    <message>
+        <source>No watch rule is on for this account: add one in Settings › Watch.</source>
+        <translation>Für dieses Konto ist keine Überwachungsregel aktiv: Fügen Sie eine unter Einstellungen › Überwachung hinzu.</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Einstellungen…</translation>
+    </message>
 </context>
 <context>
     <name>getbill::gui::DesktopIntegration</name>
@@ -1791,6 +1829,32 @@ Führen Sie `getbill-reports-cli --help` aus, um die Befehle und ihre Optionen z
             <numerusform>%n Download abgeschlossen</numerusform>
             <numerusform>%n Downloads abgeschlossen</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>GetBill Reports keeps watching for new reports in the tray</source>
+        <translation>GetBill Reports überwacht im Infobereich weiter neue Berichte</translation>
+    </message>
+    <message>
+        <source>Watch rule “%1”: %2</source>
+        <translation>Überwachungsregel „%1“: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Watch rule “%1”: %n new report(s) saved to %2.</source>
+        <translation>
+            <numerusform>Überwachungsregel „%1“: %n neuer Bericht in %2 gespeichert.</numerusform>
+            <numerusform>Überwachungsregel „%1“: %n neue Berichte in %2 gespeichert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new report(s) saved to %1</source>
+        <translation>
+            <numerusform>%n neuer Bericht in %1 gespeichert</numerusform>
+            <numerusform>%n neue Berichte in %1 gespeichert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Watch rule “%1”</source>
+        <translation>Überwachungsregel „%1“</translation>
     </message>
 </context>
 <context>
@@ -1900,36 +1964,28 @@ Führen Sie `getbill-reports-cli --help` aus, um die Befehle und ihre Optionen z
         <source>%1 left</source>
         <translation>noch %1</translation>
     </message>
-</context>
-<context>
-    <name>getbill::gui::DownloadsPanel</name>
     <message>
         <source>%1, %2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
+        <source>%1, %2 %</source>
+        <translation>%1, %2 %</translation>
+    </message>
+    <message>
+        <source>Watch rule “%1” · %2</source>
+        <translation>Überwachungsregel „%1“ · %2</translation>
+    </message>
+</context>
+<context>
+    <name>getbill::gui::DownloadsPanel</name>
+    <message>
         <source>&amp;Cancel download</source>
         <translation>Download a&amp;bbrechen</translation>
     </message>
     <message>
-        <source>&amp;Retry</source>
-        <translation>&amp;Wiederholen</translation>
-    </message>
-    <message>
-        <source>&amp;Open file</source>
-        <translation>Datei ö&amp;ffnen</translation>
-    </message>
-    <message>
-        <source>Show in &amp;folder</source>
-        <translation>Im &amp;Ordner anzeigen</translation>
-    </message>
-    <message>
         <source>Re&amp;move from list</source>
         <translation>Aus der Liste &amp;entfernen</translation>
-    </message>
-    <message>
-        <source>Clear &amp;history</source>
-        <translation>&amp;Verlauf leeren</translation>
     </message>
     <message>
         <source>Downloads</source>
@@ -1960,16 +2016,8 @@ Führen Sie `getbill-reports-cli --help` aus, um die Befehle und ihre Optionen z
         <translation>Die Liste der abgeschlossenen Downloads leeren; keine Datei wird gelöscht</translation>
     </message>
     <message>
-        <source>&amp;Resume</source>
-        <translation>&amp;Fortsetzen</translation>
-    </message>
-    <message>
         <source>Retry in another &amp;folder…</source>
         <translation>In anderem Ordner &amp;wiederholen…</translation>
-    </message>
-    <message>
-        <source>&amp;Download again</source>
-        <translation>E&amp;rneut herunterladen</translation>
     </message>
     <message>
         <source>Copy &amp;path</source>
@@ -2014,6 +2062,38 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
     <message>
         <source>No download matches “%1”.</source>
         <translation>Kein Download passt zu „%1“.</translation>
+    </message>
+    <message>
+        <source>Cle&amp;ar history</source>
+        <translation>&amp;Verlauf löschen</translation>
+    </message>
+    <message>
+        <source>Remove the download from the list, or cancel it while it runs</source>
+        <translation>Den Download aus der Liste entfernen oder ihn abbrechen, während er läuft</translation>
+    </message>
+    <message>
+        <source>Cancel the download</source>
+        <translation>Den Download abbrechen</translation>
+    </message>
+    <message>
+        <source>Res&amp;ume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Retr&amp;y</source>
+        <translation>Wieder&amp;holen</translation>
+    </message>
+    <message>
+        <source>Download a&amp;gain</source>
+        <translation>Erneut herunter&amp;laden</translation>
+    </message>
+    <message>
+        <source>Ope&amp;n file</source>
+        <translation>Datei &amp;öffnen</translation>
+    </message>
+    <message>
+        <source>Sho&amp;w in folder</source>
+        <translation>Im &amp;Ordner anzeigen</translation>
     </message>
 </context>
 <context>
@@ -2196,20 +2276,20 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
+    <message>
+        <source>Run &amp;watch rules now</source>
+        <translation>Überwachungsregeln &amp;jetzt ausführen</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
 </context>
 <context>
     <name>getbill::gui::MessageBar</name>
     <message>
         <source>Message</source>
         <translation>Meldung</translation>
-    </message>
-    <message>
-        <source>Message text</source>
-        <translation>Meldungstext</translation>
-    </message>
-    <message>
-        <source>Message action</source>
-        <translation>Aktion der Meldung</translation>
     </message>
     <message>
         <source>Close this message</source>
@@ -2222,6 +2302,18 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
     <message>
         <source>Retry</source>
         <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation>Information</translation>
     </message>
 </context>
 <context>
@@ -2388,22 +2480,21 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
     </message>
 </context>
 <context>
+    <name>getbill::gui::ReportColumns</name>
+    <message>
+        <source>Columns</source>
+        <translation>Spalten</translation>
+    </message>
+    <message>
+        <source>%1 (no room in this width)</source>
+        <translation>%1 (kein Platz bei dieser Breite)</translation>
+    </message>
+</context>
+<context>
     <name>getbill::gui::ReportDetailPanel</name>
     <message>
         <source>&amp;Download</source>
         <translation>Herunter&amp;laden</translation>
-    </message>
-    <message>
-        <source>Download &amp;to…</source>
-        <translation>Herunterladen &amp;nach…</translation>
-    </message>
-    <message>
-        <source>&amp;Open</source>
-        <translation>Ö&amp;ffnen</translation>
-    </message>
-    <message>
-        <source>Show in &amp;folder</source>
-        <translation>Im &amp;Ordner anzeigen</translation>
     </message>
     <message>
         <source>Copy &amp;id</source>
@@ -2416,10 +2507,6 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
     <message>
         <source>Select a report to see its details.</source>
         <translation>Wählen Sie einen Bericht aus, um seine Details zu sehen.</translation>
-    </message>
-    <message>
-        <source>No report selected</source>
-        <translation>Kein Bericht ausgewählt</translation>
     </message>
     <message>
         <source>Report title</source>
@@ -2436,10 +2523,6 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
     <message>
         <source>Download link expiry</source>
         <translation>Ablauf des Download-Links</translation>
-    </message>
-    <message>
-        <source>Status icon</source>
-        <translation>Statussymbol</translation>
     </message>
     <message>
         <source>Status:</source>
@@ -2542,8 +2625,20 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
         <translation>Der Status wird alle %1 geprüft, solange dieser Bereich geöffnet ist.</translation>
     </message>
     <message>
-        <source>Download link valid until %1</source>
-        <translation>Download-Link gültig bis %1</translation>
+        <source>Download t&amp;o…</source>
+        <translation>Herunterladen &amp;nach…</translation>
+    </message>
+    <message>
+        <source>O&amp;pen</source>
+        <translation>Ö&amp;ffnen</translation>
+    </message>
+    <message>
+        <source>Show in fo&amp;lder</source>
+        <translation>Im &amp;Ordner anzeigen</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
     </message>
 </context>
 <context>
@@ -2649,10 +2744,6 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
         <translation>Die Vorschau konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <source>&amp;Try again</source>
-        <translation>&amp;Erneut versuchen</translation>
-    </message>
-    <message>
         <source>Reading the file…</source>
         <translation>Datei wird gelesen…</translation>
     </message>
@@ -2679,6 +2770,10 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
     <message>
         <source>Downloaded for the preview</source>
         <translation>Für die Vorschau heruntergeladen</translation>
+    </message>
+    <message>
+        <source>Try aga&amp;in</source>
+        <translation>&amp;Erneut versuchen</translation>
     </message>
 </context>
 <context>
@@ -2798,6 +2893,13 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
     </message>
 </context>
 <context>
+    <name>getbill::gui::SearchEscape</name>
+    <message>
+        <source>Clear the search, then go back to the list</source>
+        <translation>Die Suche leeren, dann zur Liste zurückkehren</translation>
+    </message>
+</context>
+<context>
     <name>getbill::gui::SettingsDialog</name>
     <message>
         <source>The folder %1 could not be created. Choose another one.</source>
@@ -2847,13 +2949,56 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
         <source>System default</source>
         <translation>Systemsprache</translation>
     </message>
+    <message>
+        <source>&amp;Watch</source>
+        <translation>Ü&amp;berwachung</translation>
+    </message>
+</context>
+<context>
+    <name>getbill::gui::ShortcutsDialog</name>
+    <message>
+        <source>Anywhere in the window</source>
+        <translation>Überall im Fenster</translation>
+    </message>
+    <message>
+        <source>In “%1”</source>
+        <translation>In „%1“</translation>
+    </message>
+    <message>
+        <source>Where it is shown</source>
+        <translation>Dort, wo es angezeigt wird</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Every menu also opens with Alt and its underlined letter; Tab moves between the window&apos;s parts.</source>
+        <translation>Jedes Menü öffnet sich auch mit Alt und seinem unterstrichenen Buchstaben; Tab wechselt zwischen den Bereichen des Fensters.</translation>
+    </message>
+    <message>
+        <source>Shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Wo</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
 </context>
 <context>
     <name>getbill::gui::SignInDialog</name>
-    <message>
-        <source>What went wrong while signing in</source>
-        <translation>Was bei der Anmeldung schiefgelaufen ist</translation>
-    </message>
     <message>
         <source>Where do I get these? In &lt;a href=&quot;%1&quot;&gt;GetBill&lt;/a&gt;, a company administrator creates them under Company → API Client Management; the token needs the &lt;i&gt;reports:read&lt;/i&gt; scope.</source>
         <translation>Woher bekomme ich sie? In &lt;a href=&quot;%1&quot;&gt;GetBill&lt;/a&gt; erstellt sie ein Administrator des Unternehmens unter Unternehmen → API-Client-Verwaltung; das Token braucht den Scope &lt;i&gt;reports:read&lt;/i&gt;.</translation>
@@ -2970,6 +3115,195 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
             <numerusform>GetBill Reports — %n Download läuft</numerusform>
             <numerusform>GetBill Reports — %n Downloads laufen</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>getbill::gui::WatchPage</name>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>&amp;Hinzufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>Bea&amp;rbeiten…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>Entfer&amp;nen</translation>
+    </message>
+    <message>
+        <source>R&amp;un now</source>
+        <translation>Jetzt a&amp;usführen</translation>
+    </message>
+    <message>
+        <source>While GetBill Reports runs, also in the tray, watch rules save each new completed report of their types into their folder, as getbill-reports-cli sync does. Reports being generated are saved once they complete.</source>
+        <translation>Solange GetBill Reports läuft, auch im Infobereich, speichern Überwachungsregeln jeden neuen fertiggestellten Bericht ihrer Typen in ihrem Ordner, wie es getbill-reports-cli sync tut. Berichte, die gerade erstellt werden, werden gespeichert, sobald sie fertig sind.</translation>
+    </message>
+    <message>
+        <source>Watch rules</source>
+        <translation>Überwachungsregeln</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>Types</source>
+        <translation>Typen</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>Add watch rule</source>
+        <translation>Überwachungsregel hinzufügen</translation>
+    </message>
+    <message>
+        <source>Edit watch rule</source>
+        <translation>Überwachungsregel bearbeiten</translation>
+    </message>
+    <message>
+        <source>Remove watch rule</source>
+        <translation>Überwachungsregel entfernen</translation>
+    </message>
+    <message>
+        <source>Run watch rule now</source>
+        <translation>Überwachungsregel jetzt ausführen</translation>
+    </message>
+    <message>
+        <source>Minutes between checks</source>
+        <translation>Minuten zwischen den Prüfungen</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>&amp;Check for new reports every:</source>
+        <translation>&amp;Prüfintervall für neue Berichte:</translation>
+    </message>
+    <message>
+        <source>(less often when GetBill&apos;s hourly request budget runs low)</source>
+        <translation>(seltener, wenn das stündliche GetBill-Anfragekontingent knapp wird)</translation>
+    </message>
+    <message>
+        <source>Watch rule status</source>
+        <translation>Status der Überwachungsregel</translation>
+    </message>
+    <message>
+        <source>Every type</source>
+        <translation>Alle Typen</translation>
+    </message>
+    <message>
+        <source>“%1” is looking for new reports…</source>
+        <translation>„%1“ sucht nach neuen Berichten…</translation>
+    </message>
+    <message>
+        <source>“%1”: %2</source>
+        <translation>„%1“: %2</translation>
+    </message>
+    <message>
+        <source>“%1”: nothing new.</source>
+        <translation>„%1“: nichts Neues.</translation>
+    </message>
+    <message numerus="yes">
+        <source>“%1”: %n new report(s) saved.</source>
+        <translation>
+            <numerusform>„%1“: %n neuer Bericht gespeichert.</numerusform>
+            <numerusform>„%1“: %n neue Berichte gespeichert.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>getbill::gui::WatchRuleDialog</name>
+    <message>
+        <source>&amp;Watch with this rule</source>
+        <translation>Mit dieser Regel ü&amp;berwachen</translation>
+    </message>
+    <message>
+        <source>New watch rule</source>
+        <translation>Neue Überwachungsregel</translation>
+    </message>
+    <message>
+        <source>Watch rule</source>
+        <translation>Überwachungsregel</translation>
+    </message>
+    <message>
+        <source>Rule name</source>
+        <translation>Name der Regel</translation>
+    </message>
+    <message>
+        <source>Monthly financial reports</source>
+        <translation>Monatliche Finanzberichte</translation>
+    </message>
+    <message>
+        <source>Report types</source>
+        <translation>Berichtstypen</translation>
+    </message>
+    <message>
+        <source>Every type (or: financial, collection)</source>
+        <translation>Alle Typen (oder: financial, collection)</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <source>Watch rule error</source>
+        <translation>Fehler in der Überwachungsregel</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Auswählen…</translation>
+    </message>
+    <message>
+        <source>Choose folder</source>
+        <translation>Ordner auswählen</translation>
+    </message>
+    <message>
+        <source>Save the rule&apos;s reports to</source>
+        <translation>Berichte der Regel speichern in</translation>
+    </message>
+    <message>
+        <source>Where each report goes under the folder; / makes folders. Fields: %1. Dates take a format: {period_from:yyyy}/{period_from:yyyy-MM}.</source>
+        <translation>Wohin jeder Bericht im Ordner kommt; / legt Ordner an. Felder: %1. Datumsangaben nehmen ein Format an: {period_from:yyyy}/{period_from:yyyy-MM}.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>Report &amp;types:</source>
+        <translation>Berichts&amp;typen:</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>&amp;Ordner:</translation>
+    </message>
+    <message>
+        <source>T&amp;emplate:</source>
+        <translation>&amp;Vorlage:</translation>
+    </message>
+    <message>
+        <source>Name: another rule is called “%1”.</source>
+        <translation>Name: Eine andere Regel heißt bereits „%1“.</translation>
+    </message>
+    <message>
+        <source>Folder: %1 is a file, not a folder.</source>
+        <translation>Ordner: %1 ist eine Datei, kein Ordner.</translation>
+    </message>
+    <message>
+        <source>Folder: %1 could not be created.</source>
+        <translation>Ordner: %1 konnte nicht erstellt werden.</translation>
     </message>
 </context>
 <context>

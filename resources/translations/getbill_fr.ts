@@ -30,10 +30,6 @@ Sign in with your company&apos;s API access, or look around first with sample re
 Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;abord l&apos;application avec des rapports d&apos;exemple.</translation>
     </message>
     <message>
-        <source>Introduction</source>
-        <translation>Introduction</translation>
-    </message>
-    <message>
         <source>&amp;Sign in…</source>
         <translation>Se &amp;connecter…</translation>
     </message>
@@ -52,10 +48,6 @@ Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;
     <message>
         <source>Demo data runs on this computer only: nothing is sent anywhere.</source>
         <translation>Les données de démo restent sur cet ordinateur&#xa0;: rien n&apos;est envoyé nulle part.</translation>
-    </message>
-    <message>
-        <source>Demo data note</source>
-        <translation>Remarque sur les données de démo</translation>
     </message>
     <message>
         <source>Reports</source>
@@ -101,16 +93,12 @@ Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;
         <translation>Recharger la liste depuis GetBill (F5)</translation>
     </message>
     <message>
-        <source>No reports</source>
-        <translation>Aucun rapport</translation>
-    </message>
-    <message>
         <source>Show all reports</source>
         <translation>Afficher tous les rapports</translation>
     </message>
     <message>
-        <source>Report details</source>
-        <translation>Détails du rapport</translation>
+        <source>Report list</source>
+        <translation>Liste des rapports</translation>
     </message>
 </context>
 <context>
@@ -134,10 +122,6 @@ Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;
     <message>
         <source>The address of the account in use. Another address is another account: sign in there (File › Sign in…).</source>
         <translation>L&apos;adresse du compte utilisé. Une autre adresse est un autre compte&#xa0;: connectez-vous à celle-ci (Fichier › Se connecter…).</translation>
-    </message>
-    <message>
-        <source>API address hint</source>
-        <translation>Aide sur l&apos;adresse de l&apos;API</translation>
     </message>
     <message>
         <source>E&amp;xtra certificates:</source>
@@ -231,6 +215,14 @@ Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;
         <source>A change applies the next time GetBill Reports starts.</source>
         <translation>Une modification s&apos;applique au prochain démarrage de GetBill Reports.</translation>
     </message>
+    <message>
+        <source>Settings pages</source>
+        <translation>Pages des paramètres</translation>
+    </message>
+    <message>
+        <source>&amp;General</source>
+        <translation>&amp;Général</translation>
+    </message>
 </context>
 <context>
     <name>SignInDialog</name>
@@ -319,10 +311,6 @@ Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;
         <translation>Vérification des identifiants</translation>
     </message>
     <message>
-        <source>Sign-in error</source>
-        <translation>Erreur de connexion</translation>
-    </message>
-    <message>
         <source>&amp;Keep for this session only</source>
         <translation>&amp;Garder pour cette session seulement</translation>
     </message>
@@ -353,6 +341,10 @@ Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;
     <message>
         <source>Close</source>
         <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>What went wrong while signing in</source>
+        <translation>Ce qui n&apos;a pas fonctionné lors de la connexion</translation>
     </message>
 </context>
 <context>
@@ -762,6 +754,14 @@ Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;
     <message>
         <source>Payments</source>
         <translation>Encaissements</translation>
+    </message>
+    <message>
+        <source>The download link expired at %1; a new one is asked for when the download continues.</source>
+        <translation>Le lien de téléchargement a expiré à %1&#xa0;; un nouveau lien sera demandé à la reprise du téléchargement.</translation>
+    </message>
+    <message>
+        <source>The download link expires at %1; a new one is asked for if the download needs longer.</source>
+        <translation>Le lien de téléchargement expire à %1&#xa0;; un nouveau lien sera demandé si le téléchargement dure plus longtemps.</translation>
     </message>
 </context>
 <context>
@@ -1239,6 +1239,36 @@ Connectez-vous avec l&apos;accès API de votre entreprise, ou découvrez d&apos;
     <message>
         <source>the template cannot use &quot;%1&quot; as a folder: files stay inside the output folder</source>
         <translation>le modèle ne peut pas utiliser «&#xa0;%1&#xa0;» comme dossier&#xa0;: les fichiers restent dans le dossier de sortie</translation>
+    </message>
+</context>
+<context>
+    <name>getbill::WatchRule</name>
+    <message>
+        <source>Name: give the rule a name.</source>
+        <translation>Nom&#xa0;: donnez un nom à la règle.</translation>
+    </message>
+    <message>
+        <source>Folder: choose the folder (a full path) to save the reports to.</source>
+        <translation>Dossier&#xa0;: choisissez le dossier (un chemin complet) où enregistrer les rapports.</translation>
+    </message>
+    <message>
+        <source>Template: %1.</source>
+        <translation>Modèle&#xa0;: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>getbill::WatchScheduler</name>
+    <message>
+        <source>The rule “%1” is already running.</source>
+        <translation>La règle «&#xa0;%1&#xa0;» est déjà en cours d&apos;exécution.</translation>
+    </message>
+    <message>
+        <source>The folder %1 of the watch rule “%2” cannot be written.</source>
+        <translation>Le dossier %1 de la règle de surveillance «&#xa0;%2&#xa0;» n&apos;est pas accessible en écriture.</translation>
+    </message>
+    <message>
+        <source>The folder %1 of the watch rule “%2” is gone (moved, deleted, or on a drive that is not connected).</source>
+        <translation>Le dossier %1 de la règle de surveillance «&#xa0;%2&#xa0;» a disparu (déplacé, supprimé, ou sur un lecteur non connecté).</translation>
     </message>
 </context>
 <context>
@@ -1754,6 +1784,14 @@ Lancez `getbill-reports-cli --help` pour les commandes et leurs options.</transl
         <source>Demo data is not available in this build.</source>
         <translation>Les données de démo ne sont pas disponibles dans cette version.</translation>
     </message>
+    <message>
+        <source>No watch rule is on for this account: add one in Settings › Watch.</source>
+        <translation>Aucune règle de surveillance n&apos;est active pour ce compte&#xa0;: ajoutez-en une dans Paramètres › Surveillance.</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Paramètres…</translation>
+    </message>
 </context>
 <context>
     <name>getbill::gui::DesktopIntegration</name>
@@ -1791,6 +1829,32 @@ Lancez `getbill-reports-cli --help` pour les commandes et leurs options.</transl
             <numerusform>%n téléchargement terminé</numerusform>
             <numerusform>%n téléchargements terminés</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>GetBill Reports keeps watching for new reports in the tray</source>
+        <translation>GetBill Reports continue de surveiller les nouveaux rapports dans la zone de notification</translation>
+    </message>
+    <message>
+        <source>Watch rule “%1”: %2</source>
+        <translation>Règle de surveillance «&#xa0;%1&#xa0;»&#xa0;: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Watch rule “%1”: %n new report(s) saved to %2.</source>
+        <translation>
+            <numerusform>Règle de surveillance «&#xa0;%1&#xa0;»&#xa0;: %n nouveau rapport enregistré dans %2.</numerusform>
+            <numerusform>Règle de surveillance «&#xa0;%1&#xa0;»&#xa0;: %n nouveaux rapports enregistrés dans %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n new report(s) saved to %1</source>
+        <translation>
+            <numerusform>%n nouveau rapport enregistré dans %1</numerusform>
+            <numerusform>%n nouveaux rapports enregistrés dans %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Watch rule “%1”</source>
+        <translation>Règle de surveillance «&#xa0;%1&#xa0;»</translation>
     </message>
 </context>
 <context>
@@ -1900,36 +1964,28 @@ Lancez `getbill-reports-cli --help` pour les commandes et leurs options.</transl
         <source>%1 left</source>
         <translation>encore %1</translation>
     </message>
-</context>
-<context>
-    <name>getbill::gui::DownloadsPanel</name>
     <message>
         <source>%1, %2</source>
         <translation>%1, %2</translation>
     </message>
     <message>
+        <source>%1, %2 %</source>
+        <translation>%1, %2 %</translation>
+    </message>
+    <message>
+        <source>Watch rule “%1” · %2</source>
+        <translation>Règle de surveillance «&#xa0;%1&#xa0;» · %2</translation>
+    </message>
+</context>
+<context>
+    <name>getbill::gui::DownloadsPanel</name>
+    <message>
         <source>&amp;Cancel download</source>
         <translation>A&amp;nnuler le téléchargement</translation>
     </message>
     <message>
-        <source>&amp;Retry</source>
-        <translation>&amp;Réessayer</translation>
-    </message>
-    <message>
-        <source>&amp;Open file</source>
-        <translation>&amp;Ouvrir le fichier</translation>
-    </message>
-    <message>
-        <source>Show in &amp;folder</source>
-        <translation>Afficher dans le &amp;dossier</translation>
-    </message>
-    <message>
         <source>Re&amp;move from list</source>
         <translation>Enle&amp;ver de la liste</translation>
-    </message>
-    <message>
-        <source>Clear &amp;history</source>
-        <translation>Effacer l&apos;histori&amp;que</translation>
     </message>
     <message>
         <source>Downloads</source>
@@ -1960,16 +2016,8 @@ Lancez `getbill-reports-cli --help` pour les commandes et leurs options.</transl
         <translation>Vider la liste des téléchargements terminés&#xa0;; aucun fichier n&apos;est supprimé</translation>
     </message>
     <message>
-        <source>&amp;Resume</source>
-        <translation>&amp;Reprendre</translation>
-    </message>
-    <message>
         <source>Retry in another &amp;folder…</source>
         <translation>Réessayer dans un autre do&amp;ssier…</translation>
-    </message>
-    <message>
-        <source>&amp;Download again</source>
-        <translation>&amp;Télécharger à nouveau</translation>
     </message>
     <message>
         <source>Copy &amp;path</source>
@@ -2014,6 +2062,38 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
     <message>
         <source>No download matches “%1”.</source>
         <translation>Aucun téléchargement ne correspond à «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>Cle&amp;ar history</source>
+        <translation>Effacer l&apos;&amp;historique</translation>
+    </message>
+    <message>
+        <source>Remove the download from the list, or cancel it while it runs</source>
+        <translation>Retirer le téléchargement de la liste, ou l&apos;annuler pendant qu&apos;il est en cours</translation>
+    </message>
+    <message>
+        <source>Cancel the download</source>
+        <translation>Annuler le téléchargement</translation>
+    </message>
+    <message>
+        <source>Res&amp;ume</source>
+        <translation>&amp;Reprendre</translation>
+    </message>
+    <message>
+        <source>Retr&amp;y</source>
+        <translation>Réessa&amp;yer</translation>
+    </message>
+    <message>
+        <source>Download a&amp;gain</source>
+        <translation>&amp;Télécharger à nouveau</translation>
+    </message>
+    <message>
+        <source>Ope&amp;n file</source>
+        <translation>&amp;Ouvrir le fichier</translation>
+    </message>
+    <message>
+        <source>Sho&amp;w in folder</source>
+        <translation>A&amp;fficher dans le dossier</translation>
     </message>
 </context>
 <context>
@@ -2196,20 +2276,20 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
         <source>&amp;Help</source>
         <translation>&amp;Aide</translation>
     </message>
+    <message>
+        <source>Run &amp;watch rules now</source>
+        <translation>Lancer les règles de &amp;surveillance maintenant</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Raccourcis clavier</translation>
+    </message>
 </context>
 <context>
     <name>getbill::gui::MessageBar</name>
     <message>
         <source>Message</source>
         <translation>Message</translation>
-    </message>
-    <message>
-        <source>Message text</source>
-        <translation>Texte du message</translation>
-    </message>
-    <message>
-        <source>Message action</source>
-        <translation>Action du message</translation>
     </message>
     <message>
         <source>Close this message</source>
@@ -2222,6 +2302,18 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
     <message>
         <source>Retry</source>
         <translation>Réessayer</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>Erreur</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Avertissement</translation>
+    </message>
+    <message>
+        <source>Information</source>
+        <translation>Information</translation>
     </message>
 </context>
 <context>
@@ -2388,22 +2480,21 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
     </message>
 </context>
 <context>
+    <name>getbill::gui::ReportColumns</name>
+    <message>
+        <source>Columns</source>
+        <translation>Colonnes</translation>
+    </message>
+    <message>
+        <source>%1 (no room in this width)</source>
+        <translation>%1 (pas de place dans cette largeur)</translation>
+    </message>
+</context>
+<context>
     <name>getbill::gui::ReportDetailPanel</name>
     <message>
         <source>&amp;Download</source>
         <translation>&amp;Télécharger</translation>
-    </message>
-    <message>
-        <source>Download &amp;to…</source>
-        <translation>Télécharger &amp;vers…</translation>
-    </message>
-    <message>
-        <source>&amp;Open</source>
-        <translation>&amp;Ouvrir</translation>
-    </message>
-    <message>
-        <source>Show in &amp;folder</source>
-        <translation>Afficher dans le &amp;dossier</translation>
     </message>
     <message>
         <source>Copy &amp;id</source>
@@ -2416,10 +2507,6 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
     <message>
         <source>Select a report to see its details.</source>
         <translation>Sélectionnez un rapport pour voir ses détails.</translation>
-    </message>
-    <message>
-        <source>No report selected</source>
-        <translation>Aucun rapport sélectionné</translation>
     </message>
     <message>
         <source>Report title</source>
@@ -2436,10 +2523,6 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
     <message>
         <source>Download link expiry</source>
         <translation>Expiration du lien de téléchargement</translation>
-    </message>
-    <message>
-        <source>Status icon</source>
-        <translation>Icône d&apos;état</translation>
     </message>
     <message>
         <source>Status:</source>
@@ -2542,8 +2625,20 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
         <translation>Le statut est vérifié toutes les %1 tant que ce panneau est ouvert.</translation>
     </message>
     <message>
-        <source>Download link valid until %1</source>
-        <translation>Lien de téléchargement valable jusqu&apos;à %1</translation>
+        <source>Download t&amp;o…</source>
+        <translation>Télécharger &amp;vers…</translation>
+    </message>
+    <message>
+        <source>O&amp;pen</source>
+        <translation>&amp;Ouvrir</translation>
+    </message>
+    <message>
+        <source>Show in fo&amp;lder</source>
+        <translation>Afficher dans le &amp;dossier</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Statut</translation>
     </message>
 </context>
 <context>
@@ -2649,10 +2744,6 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
         <translation>L&apos;aperçu n&apos;a pas pu être chargé&#xa0;: %1</translation>
     </message>
     <message>
-        <source>&amp;Try again</source>
-        <translation>&amp;Réessayer</translation>
-    </message>
-    <message>
         <source>Reading the file…</source>
         <translation>Lecture du fichier…</translation>
     </message>
@@ -2679,6 +2770,10 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
     <message>
         <source>Downloaded for the preview</source>
         <translation>Téléchargé pour l&apos;aperçu</translation>
+    </message>
+    <message>
+        <source>Try aga&amp;in</source>
+        <translation>Réess&amp;ayer</translation>
     </message>
 </context>
 <context>
@@ -2798,6 +2893,13 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
     </message>
 </context>
 <context>
+    <name>getbill::gui::SearchEscape</name>
+    <message>
+        <source>Clear the search, then go back to the list</source>
+        <translation>Effacer la recherche, puis revenir à la liste</translation>
+    </message>
+</context>
+<context>
     <name>getbill::gui::SettingsDialog</name>
     <message>
         <source>The folder %1 could not be created. Choose another one.</source>
@@ -2847,13 +2949,56 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
         <source>System default</source>
         <translation>Langue du système</translation>
     </message>
+    <message>
+        <source>&amp;Watch</source>
+        <translation>&amp;Surveillance</translation>
+    </message>
+</context>
+<context>
+    <name>getbill::gui::ShortcutsDialog</name>
+    <message>
+        <source>Anywhere in the window</source>
+        <translation>Partout dans la fenêtre</translation>
+    </message>
+    <message>
+        <source>In “%1”</source>
+        <translation>Dans «&#xa0;%1&#xa0;»</translation>
+    </message>
+    <message>
+        <source>Where it is shown</source>
+        <translation>Là où l&apos;élément est affiché</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Raccourcis clavier</translation>
+    </message>
+    <message>
+        <source>Every menu also opens with Alt and its underlined letter; Tab moves between the window&apos;s parts.</source>
+        <translation>Chaque menu s&apos;ouvre aussi avec Alt et sa lettre soulignée&#xa0;; Tab passe d&apos;une partie de la fenêtre à l&apos;autre.</translation>
+    </message>
+    <message>
+        <source>Shortcuts</source>
+        <translation>Raccourcis</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Touches</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Où</translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> ou </translation>
+    </message>
 </context>
 <context>
     <name>getbill::gui::SignInDialog</name>
-    <message>
-        <source>What went wrong while signing in</source>
-        <translation>Ce qui s&apos;est mal passé pendant la connexion</translation>
-    </message>
     <message>
         <source>Where do I get these? In &lt;a href=&quot;%1&quot;&gt;GetBill&lt;/a&gt;, a company administrator creates them under Company → API Client Management; the token needs the &lt;i&gt;reports:read&lt;/i&gt; scope.</source>
         <translation>Où les obtenir&#xa0;? Dans &lt;a href=&quot;%1&quot;&gt;GetBill&lt;/a&gt;, un administrateur de l&apos;entreprise les crée sous Entreprise → Gestion des clients API&#xa0;; le jeton doit avoir la portée &lt;i&gt;reports:read&lt;/i&gt;.</translation>
@@ -2970,6 +3115,195 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
             <numerusform>GetBill Reports — %n téléchargement en cours</numerusform>
             <numerusform>GetBill Reports — %n téléchargements en cours</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>getbill::gui::WatchPage</name>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>A&amp;jouter…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>Mod&amp;ifier…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>Supp&amp;rimer</translation>
+    </message>
+    <message>
+        <source>R&amp;un now</source>
+        <translation>E&amp;xécuter maintenant</translation>
+    </message>
+    <message>
+        <source>While GetBill Reports runs, also in the tray, watch rules save each new completed report of their types into their folder, as getbill-reports-cli sync does. Reports being generated are saved once they complete.</source>
+        <translation>Tant que GetBill Reports fonctionne, y compris dans la zone de notification, les règles de surveillance enregistrent chaque nouveau rapport terminé de leurs types dans leur dossier, comme le fait getbill-reports-cli sync. Les rapports en cours de génération sont enregistrés une fois terminés.</translation>
+    </message>
+    <message>
+        <source>Watch rules</source>
+        <translation>Règles de surveillance</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Règle</translation>
+    </message>
+    <message>
+        <source>Types</source>
+        <translation>Types</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <source>Add watch rule</source>
+        <translation>Ajouter une règle de surveillance</translation>
+    </message>
+    <message>
+        <source>Edit watch rule</source>
+        <translation>Modifier la règle de surveillance</translation>
+    </message>
+    <message>
+        <source>Remove watch rule</source>
+        <translation>Supprimer la règle de surveillance</translation>
+    </message>
+    <message>
+        <source>Run watch rule now</source>
+        <translation>Exécuter la règle de surveillance maintenant</translation>
+    </message>
+    <message>
+        <source>Minutes between checks</source>
+        <translation>Minutes entre les vérifications</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>&amp;Check for new reports every:</source>
+        <translation>&amp;Vérifier les nouveaux rapports toutes les&#xa0;:</translation>
+    </message>
+    <message>
+        <source>(less often when GetBill&apos;s hourly request budget runs low)</source>
+        <translation>(moins souvent quand le quota horaire de requêtes GetBill s&apos;épuise)</translation>
+    </message>
+    <message>
+        <source>Watch rule status</source>
+        <translation>État de la règle de surveillance</translation>
+    </message>
+    <message>
+        <source>Every type</source>
+        <translation>Tous les types</translation>
+    </message>
+    <message>
+        <source>“%1” is looking for new reports…</source>
+        <translation>«&#xa0;%1&#xa0;» recherche de nouveaux rapports…</translation>
+    </message>
+    <message>
+        <source>“%1”: %2</source>
+        <translation>«&#xa0;%1&#xa0;»&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>“%1”: nothing new.</source>
+        <translation>«&#xa0;%1&#xa0;»&#xa0;: rien de nouveau.</translation>
+    </message>
+    <message numerus="yes">
+        <source>“%1”: %n new report(s) saved.</source>
+        <translation>
+            <numerusform>«&#xa0;%1&#xa0;»&#xa0;: %n nouveau rapport enregistré.</numerusform>
+            <numerusform>«&#xa0;%1&#xa0;»&#xa0;: %n nouveaux rapports enregistrés.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>getbill::gui::WatchRuleDialog</name>
+    <message>
+        <source>&amp;Watch with this rule</source>
+        <translation>&amp;Surveiller avec cette règle</translation>
+    </message>
+    <message>
+        <source>New watch rule</source>
+        <translation>Nouvelle règle de surveillance</translation>
+    </message>
+    <message>
+        <source>Watch rule</source>
+        <translation>Règle de surveillance</translation>
+    </message>
+    <message>
+        <source>Rule name</source>
+        <translation>Nom de la règle</translation>
+    </message>
+    <message>
+        <source>Monthly financial reports</source>
+        <translation>Rapports financiers mensuels</translation>
+    </message>
+    <message>
+        <source>Report types</source>
+        <translation>Types de rapport</translation>
+    </message>
+    <message>
+        <source>Every type (or: financial, collection)</source>
+        <translation>Tous les types (ou&#xa0;: financial, collection)</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>Dossier</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <source>Watch rule error</source>
+        <translation>Erreur dans la règle de surveillance</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Choisir…</translation>
+    </message>
+    <message>
+        <source>Choose folder</source>
+        <translation>Choisir le dossier</translation>
+    </message>
+    <message>
+        <source>Save the rule&apos;s reports to</source>
+        <translation>Enregistrer les rapports de la règle dans</translation>
+    </message>
+    <message>
+        <source>Where each report goes under the folder; / makes folders. Fields: %1. Dates take a format: {period_from:yyyy}/{period_from:yyyy-MM}.</source>
+        <translation>L&apos;emplacement de chaque rapport dans le dossier&#xa0;; / crée des dossiers. Champs&#xa0;: %1. Les dates acceptent un format&#xa0;: {period_from:yyyy}/{period_from:yyyy-MM}.</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nom&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Report &amp;types:</source>
+        <translation>&amp;Types de rapport&#xa0;:</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>&amp;Dossier&#xa0;:</translation>
+    </message>
+    <message>
+        <source>T&amp;emplate:</source>
+        <translation>&amp;Modèle&#xa0;:</translation>
+    </message>
+    <message>
+        <source>Name: another rule is called “%1”.</source>
+        <translation>Nom&#xa0;: une autre règle s&apos;appelle déjà «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>Folder: %1 is a file, not a folder.</source>
+        <translation>Dossier&#xa0;: %1 est un fichier, pas un dossier.</translation>
+    </message>
+    <message>
+        <source>Folder: %1 could not be created.</source>
+        <translation>Dossier&#xa0;: %1 n&apos;a pas pu être créé.</translation>
     </message>
 </context>
 <context>

@@ -40,9 +40,9 @@ QString linkExpiryNote(const QDateTime &expiresAt, bool downloadFinished, const 
     if (!expiresAt.isValid() || downloadFinished || now.secsTo(expiresAt) > soonSeconds)
         return {};
     if (expiresAt <= now)
-        return tr("The download link expired at %1; a new one is asked for when the download continues.")
+        return Text::tr("The download link expired at %1; a new one is asked for when the download continues.")
             .arg(clockTime(expiresAt));
-    return tr("The download link expires at %1; a new one is asked for if the download needs longer.")
+    return Text::tr("The download link expires at %1; a new one is asked for if the download needs longer.")
         .arg(clockTime(expiresAt));
 }
 

@@ -1,8 +1,9 @@
 // The translation files against the sources: lupdate runs over src/, app/ and ui/ into a temporary .ts, and every
 // message it finds must be in each committed resources/translations/getbill_<language>.ts, translated (every plural
 // form), with the source's placeholders and mnemonic. A failure lists the messages, context by context, and says to
-// run scripts/update-translations. Then the catalog the executables carry: the .qm files compiled in, the language
-// a locale picks, Qt's own dialogs.
+// run scripts/update-translations. getbill_en.ts, the English plural forms, is checked against lupdate -pluralonly.
+// Then the catalog the executables carry: the .qm files compiled in, the language a locale picks, Qt's own dialogs.
+#include "Format.h"
 #include "Settings.h"
 #include "Translations.h"
 
@@ -81,17 +82,18 @@ QList<Message> readTs(const QString &path, QString *language)
     return messages;
 }
 
-/// The messages of the sources: lupdate over `roots` into a new .ts file in `tmp`.
-QList<Message> scan(const QString &sourceDir, const QStringList &roots, const QString &tmp, QString *error)
+/// The messages of the sources: lupdate over `roots` into a new .ts file in `tmp` (with `options`, e.g. -pluralonly).
+QList<Message> scan(const QString &sourceDir, const QStringList &roots, const QString &tmp, QString *error,
+                    const QStringList &options = {})
 {
-    const QString out = tmp + QStringLiteral("/scan_fr.ts");
+    const QString out = tmp + (options.isEmpty() ? QStringLiteral("/scan_fr.ts") : QStringLiteral("/scan_en.ts"));
     QFile::remove(out);
     QProcess lupdate;
     lupdate.setWorkingDirectory(sourceDir);
     lupdate.setProcessChannelMode(QProcess::MergedChannels);
     lupdate.start(QStringLiteral(GETBILL_LUPDATE),
-                  QStringList{QStringLiteral("-silent"), QStringLiteral("-locations"), QStringLiteral("none")} + roots +
-                      QStringList{QStringLiteral("-ts"), out});
+                  QStringList{QStringLiteral("-silent"), QStringLiteral("-locations"), QStringLiteral("none")} +
+                      options + roots + QStringList{QStringLiteral("-ts"), out});
     if (!lupdate.waitForFinished(120'000) || lupdate.exitCode() != 0) {
         *error = QStringLiteral("lupdate failed: ") + QString::fromLocal8Bit(lupdate.readAll());
         return {};
@@ -174,12 +176,20 @@ QString sourceDir()
     return QStringLiteral(GETBILL_SOURCE_DIR);
 }
 
-QStringList tsFiles()
+/// The English catalog: the plural forms only (lupdate -pluralonly), English being the source text.
+QString englishTsFile()
+{
+    return sourceDir() + QStringLiteral("/resources/translations/getbill_en.ts");
+}
+
+/// Every .ts file, the English one with them unless `withEnglish` is false.
+QStringList tsFiles(bool withEnglish = true)
 {
     const QDir dir(sourceDir() + QStringLiteral("/resources/translations"));
     QStringList files;
     for (const QString &name : dir.entryList({QStringLiteral("getbill_*.ts")}, QDir::Files, QDir::Name))
-        files << dir.filePath(name);
+        if (withEnglish || dir.filePath(name) != englishTsFile())
+            files << dir.filePath(name);
     return files;
 }
 
@@ -199,10 +209,11 @@ class TestTranslations : public QObject
 private slots:
     void everyMessageIsTranslated_data();
     void everyMessageIsTranslated();
+    void englishPluralsAreComplete();
     void theCheckBites();
     void catalogIsCompiledIn();
     void localeFollowsTheChoice();
-    void englishAndUnknownLanguagesInstallNothing();
+    void englishAndUnknownLanguagesShowTheSource();
     void qtsOwnDialogsAreTranslated();
     void settingsKeepOnlyKnownLanguages();
 };
@@ -210,7 +221,7 @@ private slots:
 void TestTranslations::everyMessageIsTranslated_data()
 {
     QTest::addColumn<QString>("file");
-    const QStringList files = tsFiles();
+    const QStringList files = tsFiles(false);
     QVERIFY2(files.size() >= 2, "resources/translations holds getbill_fr.ts and getbill_de.ts");
     for (const QString &file : files)
         QTest::newRow(qPrintable(QFileInfo(file).fileName())) << file;
@@ -244,6 +255,34 @@ void TestTranslations::everyMessageIsTranslated()
                                        "scripts/update-translations, then translate what is unfinished")
                             .arg(found.size())
                             .arg(QFileInfo(file).fileName())));
+}
+
+void TestTranslations::englishPluralsAreComplete()
+{
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    QString error;
+    const QList<Message> sources =
+        scan(sourceDir(), {QStringLiteral("src"), QStringLiteral("app"), QStringLiteral("ui")}, tmp.path(), &error,
+             {QStringLiteral("-pluralonly")});
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    // Only messages with %n, and the window, the core and the CLI all have some.
+    QVERIFY2(sources.size() > 5, qPrintable(QString::number(sources.size())));
+    QVERIFY(std::all_of(sources.cbegin(), sources.cend(), [](const Message &m) { return m.numerus; }));
+    QString language;
+    const QList<Message> committed = readTs(englishTsFile(), &language);
+    QVERIFY2(!committed.isEmpty(),
+             qPrintable(englishTsFile() + QStringLiteral(": run scripts/update-translations en")));
+    QCOMPARE(language, QStringLiteral("en"));
+    QStringList found = problems(sources, committed);
+    for (const Message &m : committed)
+        if (m.numerus && m.translations.size() != 2)
+            found << QStringLiteral("not two plural forms: [%1] \"%2\"").arg(m.context, m.source);
+    for (const QString &line : found)
+        qWarning().noquote() << QStringLiteral("getbill_en.ts: ") + line;
+    QVERIFY2(found.isEmpty(), qPrintable(QStringLiteral("%1 problem(s) in getbill_en.ts (listed above): run "
+                                                        "scripts/update-translations en, then fill both plural forms")
+                                             .arg(found.size())));
 }
 
 void TestTranslations::theCheckBites()
@@ -306,6 +345,7 @@ void TestTranslations::catalogIsCompiledIn()
     QCOMPARE(QLocale().decimalPoint(), QStringLiteral(","));
     translations.install(QLocale(QStringLiteral("de_DE")));
     QCOMPARE(QCoreApplication::translate("getbill::Format", "Completed"), QStringLiteral("Abgeschlossen"));
+    QCOMPARE(Format::reportIdCount(1), QStringLiteral("1 Berichts-ID"));
 }
 
 void TestTranslations::localeFollowsTheChoice()
@@ -318,20 +358,35 @@ void TestTranslations::localeFollowsTheChoice()
     QCOMPARE(Translations::localeFor(QStringLiteral("en")).language(), QLocale::English);
 }
 
-void TestTranslations::englishAndUnknownLanguagesInstallNothing()
+void TestTranslations::englishAndUnknownLanguagesShowTheSource()
 {
     Translations translations;
     translations.install(QLocale(QStringLiteral("fr_FR")));
     QVERIFY(translations.isTranslated());
-    // Switching to English removes French again: the source text shows.
+    QCOMPARE(Format::reportIdCount(1), QStringLiteral("1 identifiant de rapport"));
+    // Switching to English removes French again: the source text shows, with its plural forms from getbill_en.qm
+    // ("1 report id", not "1 report id(s)").
     translations.install(QLocale(QLocale::English, QLocale::UnitedStates));
     QVERIFY(!translations.isTranslated());
+    QVERIFY(translations.hasEnglishPlurals());
     QCOMPARE(QCoreApplication::translate("getbill::Format", "Completed"), QStringLiteral("Completed"));
+    QCOMPARE(Format::reportIdCount(1), QStringLiteral("1 report id"));
+    QCOMPARE(Format::reportIdCount(3), QStringLiteral("3 report ids"));
+    QCOMPARE(
+        QCoreApplication::translate("getbill::gui::DesktopIntegration", "%n new report(s) saved to %1", nullptr, 1),
+        QStringLiteral("1 new report saved to %1"));
+    QCOMPARE(
+        QCoreApplication::translate("getbill::gui::DesktopIntegration", "%n new report(s) saved to %1", nullptr, 2),
+        QStringLiteral("2 new reports saved to %1"));
+    // A language without a catalog is English too, plural forms included; so is no language at all.
     translations.install(QLocale(QLocale::Japanese));
     QVERIFY(!translations.isTranslated());
+    QVERIFY(translations.hasEnglishPlurals());
     QCOMPARE(QCoreApplication::translate("getbill::Format", "Completed"), QStringLiteral("Completed"));
+    QCOMPARE(Format::reportIdCount(1), QStringLiteral("1 report id"));
     translations.install(QLocale::c());
     QVERIFY(!translations.isTranslated());
+    QCOMPARE(Format::reportIdCount(1), QStringLiteral("1 report id"));
 }
 
 void TestTranslations::qtsOwnDialogsAreTranslated()
