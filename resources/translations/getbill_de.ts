@@ -2482,8 +2482,8 @@ Die Berichte, die Sie herunterladen, erscheinen hier zusammen mit den früher ge
 <context>
     <name>getbill::gui::ReportColumns</name>
     <message>
-        <source>Columns</source>
-        <translation>Spalten</translation>
+        <source>&amp;Columns</source>
+        <translation>S&amp;palten</translation>
     </message>
     <message>
         <source>%1 (no room in this width)</source>

@@ -2482,8 +2482,8 @@ Les rapports que vous téléchargez apparaissent ici, avec ceux enregistrés aup
 <context>
     <name>getbill::gui::ReportColumns</name>
     <message>
-        <source>Columns</source>
-        <translation>Colonnes</translation>
+        <source>&amp;Columns</source>
+        <translation>C&amp;olonnes</translation>
     </message>
     <message>
         <source>%1 (no room in this width)</source>

@@ -197,16 +197,22 @@ private slots:
         QSet<QAction *> inMenus;
         QMenuBar *bar = h.window->menuBar();
         QHash<int, QString> titles;
+        // Alt+letter opens the menu, a letter picks the item: each item has one, unique in its menu; submenus too.
+        QList<QMenu *> menus;
         for (QAction *menuAction : bar->actions()) {
-            QMenu *menu = menuAction->menu();
-            QVERIFY(menu);
+            QVERIFY(menuAction->menu());
             QVERIFY2(!QKeySequence::mnemonic(menuAction->text()).isEmpty(), qPrintable(menuAction->text()));
-            // Alt+letter opens the menu, a letter picks the item: each item has one, unique in its menu.
+            menus << menuAction->menu();
+        }
+        while (!menus.isEmpty()) {
+            QMenu *menu = menus.takeFirst();
             QHash<int, QString> letters;
             for (QAction *item : menu->actions()) {
                 if (item->isSeparator())
                     continue;
                 inMenus.insert(item);
+                if (item->menu())
+                    menus << item->menu();
                 const QKeySequence key = QKeySequence::mnemonic(item->text());
                 QVERIFY2(!key.isEmpty(), qPrintable(item->text()));
                 QVERIFY2(!letters.contains(key[0].toCombined()),

@@ -1,5 +1,6 @@
 #include "WatchPage.h"
 
+#include "Format.h"
 #include "PlainText.h"
 #include "Settings.h"
 #include "WatchRuleDialog.h"
@@ -110,7 +111,11 @@ void WatchPage::fill()
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
         item->setCheckState(0, rule.enabled ? Qt::Checked : Qt::Unchecked);
         item->setText(0, rule.name);
-        item->setText(1, rule.types.isEmpty() ? tr("Every type") : rule.types.join(QLatin1String(", ")));
+        // The types as the list names them ("Financial"), not the API's words.
+        QStringList types;
+        for (const QString &type : rule.types)
+            types << Format::typeText(type);
+        item->setText(1, types.isEmpty() ? tr("Every type") : types.join(QLatin1String(", ")));
         item->setText(2, QDir::toNativeSeparators(rule.folder));
         item->setText(3, rule.templateText);
         item->setToolTip(2, QDir::toNativeSeparators(rule.folder));

@@ -1,5 +1,6 @@
 // MainWindow's actions and menus, apart from the window's flows in MainWindow.cpp.
 #include "MainWindow.h"
+#include "ReportColumns.h"
 #include "ReportsView.h"
 #include "ShortcutsDialog.h"
 
@@ -75,7 +76,10 @@ void MainWindow::createActions()
     file->addActions({signIn, demo, settings});
     file->addSeparator();
     file->addAction(quit);
-    menuBar()->addMenu(tr("&View"))->addActions({find, reload, toggleDownloads});
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addActions({find, reload, toggleDownloads});
+    // The header's column chooser, for those who do not right-click.
+    view->addMenu(m_reports->columns()->menu());
     menuBar()->addMenu(tr("&Help"))->addActions({shortcuts, diagnostics, about});
 }
 

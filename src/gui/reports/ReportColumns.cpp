@@ -22,7 +22,7 @@ ReportColumns::ReportColumns(QTableView *table)
     : QObject(table), m_table(table), m_header(table->horizontalHeader()), m_menu(new QMenu(table))
 {
     m_menu->setObjectName(QStringLiteral("columnChooser"));
-    m_menu->setTitle(tr("Columns"));
+    m_menu->setTitle(tr("&Columns")); // also View › Columns, for the keyboard
     m_header->setStretchLastSection(false);
     m_header->setSectionResizeMode(QHeaderView::Interactive);
     m_header->setSectionResizeMode(ReportTableModel::TitleColumn, QHeaderView::Stretch);
@@ -233,15 +233,29 @@ bool ReportColumns::restoreState(const QByteArray &state)
 
 void ReportColumns::updateMenu()
 {
+    // Each item gets a letter of its own (the first one no earlier item took), so the menu works from the keyboard
+    // in every language.
+    QSet<QChar> letters;
+    const auto withMnemonic = [&letters](const QString &label) {
+        for (qsizetype i = 0; i < label.size(); ++i) {
+            const QChar letter = label.at(i).toLower();
+            if (letter.isLetterOrNumber() && !letters.contains(letter)) {
+                letters.insert(letter);
+                return QString(label).insert(i, QLatin1Char('&'));
+            }
+        }
+        return label;
+    };
     for (QAction *action : m_menu->actions()) {
         const int column = action->objectName().mid(6).toInt();
         const QSignalBlocker blocker(action);
         action->setChecked(!isHiddenByUser(column));
         // A column shown but stepped aside for room says so, so that its tick does not look wrong.
         const QString label = m_table->model()->headerData(column, Qt::Horizontal).toString();
+        const QString text = withMnemonic(label);
         action->setText(m_steppedAside.contains(column) && !isHiddenByUser(column)
-                            ? tr("%1 (no room in this width)").arg(label)
-                            : label);
+                            ? tr("%1 (no room in this width)").arg(text)
+                            : text);
     }
 }
 
