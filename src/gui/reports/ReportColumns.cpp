@@ -55,7 +55,8 @@ ReportColumns::ReportColumns(QTableView *table)
         m_widths[column] = size;
         fit();
     });
-    m_table->viewport()->installEventFilter(this);
+    m_viewport = m_table->viewport();
+    m_viewport->installEventFilter(this);
     updateMenu();
 }
 
@@ -261,7 +262,9 @@ void ReportColumns::updateMenu()
 
 bool ReportColumns::eventFilter(QObject *watched, QEvent *event)
 {
-    if (watched == m_table->viewport() && event->type() == QEvent::Resize)
+    // The viewport as it was when watched: while the table is destroyed, its children (the viewport among them) go
+    // from QWidget's destructor, where the table is no longer a QAbstractScrollArea to ask.
+    if (watched == m_viewport && event->type() == QEvent::Resize)
         fit();
     return QObject::eventFilter(watched, event);
 }

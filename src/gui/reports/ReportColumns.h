@@ -64,6 +64,7 @@ private:
     void updateMenu();
 
     QTableView *m_table;
+    QObject *m_viewport = nullptr; ///< compared only, never called: see eventFilter()
     QHeaderView *m_header;
     QMenu *m_menu;
     QSet<int> m_hiddenByUser;
