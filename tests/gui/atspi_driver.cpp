@@ -10,6 +10,7 @@
 
 #include "Application.h"
 #include "DemoHost.h"
+#include "DemoReports.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
 #include "ReportDetailPanel.h"
@@ -58,18 +59,6 @@ QString textOf(QWidget *root, const char *name)
 {
     auto *label = root->findChild<QLabel *>(QLatin1String(name));
     return label ? label->text() : QString();
-}
-
-QStringList downloadableIds(const gui::MainWindow *window, int count)
-{
-    QStringList ids;
-    const gui::ReportTableModel *model = window->reportModel();
-    for (int row = 0; row < model->rowCount() && ids.size() < count; ++row) {
-        const Report &r = model->reportAt(row);
-        if (r.canDownload() && r.fileSize < 1'000'000)
-            ids << r.id;
-    }
-    return ids;
 }
 
 QDialog *openDialog()
@@ -123,7 +112,7 @@ int main(int argc, char *argv[])
     QObject::connect(window, &gui::MainWindow::listLoaded, window, [&](bool ok) {
         if (!ok || !ids.isEmpty())
             return;
-        ids = downloadableIds(window, 2);
+        ids = test::smallReports(window, 2);
         application.downloads()->download({ids.at(0)}, toFolder);
     });
     QObject::connect(queue, &DownloadQueue::itemFinished, window, [&](int row) {

@@ -16,11 +16,12 @@
 
 #include "Application.h"
 #include "DemoHost.h"
+#include "DemoReports.h"
 #include "MainWindow.h"
 #include "ReportFilterModel.h"
 #include "ReportTableModel.h"
-#include "Settings.h"
 #include "ReportsView.h"
+#include "Settings.h"
 #include "ShotPalette.h"
 #include "Translations.h"
 #include "WatchRuleDialog.h"
@@ -48,18 +49,6 @@
 using namespace getbill;
 
 namespace {
-
-QStringList smallReports(const gui::MainWindow *window, int count)
-{
-    QStringList ids;
-    const gui::ReportTableModel *model = window->reportModel();
-    for (int row = 0; row < model->rowCount() && ids.size() < count; ++row) {
-        const Report &r = model->reportAt(row);
-        if (r.canDownload() && r.fileSize < 1'000'000)
-            ids << r.id;
-    }
-    return ids;
-}
 
 void ready(QObject *context, int delayMs = 1500)
 {
@@ -175,14 +164,14 @@ int main(int argc, char *argv[])
                 }
             });
             downloads->download({sandbox::SampleCatalogue::largeReportId()}, toFolder);
-            QTimer::singleShot(300, window, [&] { downloads->download(smallReports(window, 1), toFolder); });
+            QTimer::singleShot(300, window, [&] { downloads->download(test::smallReports(window, 1), toFolder); });
             QTimer::singleShot(2500, window, [&] {
                 if (scene == u"quit")
                     window->findChild<QAction *>(QStringLiteral("actionQuit"))->trigger();
                 ready(window);
             });
         } else if (scene == u"failed") {
-            const QStringList ids = smallReports(window, 2);
+            const QStringList ids = test::smallReports(window, 2);
             downloads->download({ids.at(0)}, toFolder);
             QObject::connect(queue, &DownloadQueue::itemFinished, window, [&, ids](int row) {
                 if (row == 0) {
@@ -204,7 +193,7 @@ int main(int argc, char *argv[])
                 }
             });
         } else if (scene == u"history") {
-            downloads->download(smallReports(window, 3), toFolder);
+            downloads->download(test::smallReports(window, 3), toFolder);
             QObject::connect(queue, &DownloadQueue::idle, window, [&] {
                 // The next start of the application: the list comes from the history.
                 QTimer::singleShot(0, &app, [&] {
