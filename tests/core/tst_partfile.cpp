@@ -155,6 +155,9 @@ private slots:
     void aRecordOfAnotherReportOrSizeIsNotResumed();
     void aFullDiskFailsThePartFile();
     void aWriteFailureStaysFailedThroughARestart();
+    void smallChunksGoInBatchesAndNoneIsLost();
+    void restartDropsTheGatheredChunksOfTheOldContent();
+    void aFullDiskFoundByTheLastBatchFailsTheSync();
 
 private:
     std::unique_ptr<QTemporaryDir> m_data;
@@ -709,7 +712,8 @@ void TestPartFile::aFullDiskFailsThePartFile()
     QCOMPARE(openPart(part, 1024 * 1024), qint64(0));
     QSignalSpy failed(&part, &PartFile::writeFailed);
     QSignalSpy synced(&part, &PartFile::synced);
-    part.write(QByteArray(128 * 1024, 'x'));
+    // A whole batch: it goes to the writer at once (smaller chunks wait for the next ones or for finish()).
+    part.write(QByteArray(PartFile::batchBytes, 'x'));
     QVERIFY(failed.wait(waitMs));
     const QString error = failed.at(0).at(0).toString();
     QVERIFY2(error.contains(QString::fromLocal8Bit(std::strerror(ENOSPC))), qPrintable(error));
@@ -739,7 +743,7 @@ void TestPartFile::aWriteFailureStaysFailedThroughARestart()
     QCOMPARE(openPart(part, 1024 * 1024), qint64(0));
     QSignalSpy failed(&part, &PartFile::writeFailed);
     QSignalSpy synced(&part, &PartFile::synced);
-    part.write(QByteArray(128 * 1024, 'x'));
+    part.write(QByteArray(PartFile::batchBytes, 'x'));
     part.restart();
     part.write("a fresh start");
     part.finish();
@@ -752,6 +756,60 @@ void TestPartFile::aWriteFailureStaysFailedThroughARestart()
     part.commit(false); // refused at once: commit() starts only from Synced
     QCOMPARE(part.state(), State::Failed);
     QVERIFY(!QFileInfo::exists(target));
+}
+
+void TestPartFile::smallChunksGoInBatchesAndNoneIsLost()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"report.csv"_s);
+    PartFile part(target);
+    QByteArray body;
+    for (int i = 0; body.size() < 5 * PartFile::batchBytes / 2; ++i)
+        body += QByteArray(16'411 + i % 7, char('a' + i % 26)); // odd sizes, as TLS records come
+    QCOMPARE(openPart(part, body.size() + 5), qint64(0));
+    for (qsizetype at = 0; at < body.size(); at += 16'411)
+        part.write(body.mid(at, 16'411));
+    QCOMPARE(part.received(), qint64(body.size()));
+    // Two whole batches went to the writer; the last half batch waits for more, or for finish().
+    QTRY_VERIFY(part.written() >= 2 * PartFile::batchBytes);
+    QVERIFY(part.written() <= part.received() - PartFile::batchBytes / 4);
+    part.write("tail!");
+    QCOMPARE(syncPart(part), sha256(body + "tail!"));
+    QCOMPARE(part.written(), part.received());
+    QCOMPARE(commitPart(part, false), QString());
+    QCOMPARE(readFile(target), body + "tail!");
+}
+
+void TestPartFile::restartDropsTheGatheredChunksOfTheOldContent()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath(u"report.csv"_s);
+    PartFile part(target);
+    QCOMPARE(openPart(part, 1000), qint64(0));
+    part.write("old bytes, still gathered");
+    part.restart();
+    part.write("new");
+    QCOMPARE(syncPart(part), sha256("new"));
+    QCOMPARE(commitPart(part, false), QString());
+    QCOMPARE(readFile(target), QByteArray("new"));
+}
+
+void TestPartFile::aFullDiskFoundByTheLastBatchFailsTheSync()
+{
+    SmallFileSystem disk(64 * 1024);
+    GETBILL_REQUIRE_MOUNT(disk);
+    const QString target = disk.filePath(u"report.csv"_s);
+    PartFile part(target);
+    QCOMPARE(openPart(part, 1024 * 1024), qint64(0));
+    QSignalSpy failed(&part, &PartFile::writeFailed);
+    // Less than a batch: nothing is written before finish() hands it over, and the failure comes then.
+    part.write(QByteArray(128 * 1024, 'x'));
+    QString error;
+    QCOMPARE(syncPart(part, &error), QByteArray());
+    QVERIFY2(error.contains(QString::fromLocal8Bit(std::strerror(ENOSPC))), qPrintable(error));
+    QCOMPARE(part.state(), State::Failed);
+    part.discard();
+    QCOMPARE(entries(disk.path()), QStringList());
 }
 
 QTEST_GUILESS_MAIN(TestPartFile)

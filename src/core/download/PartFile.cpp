@@ -9,12 +9,20 @@
 #include <QFile>
 #include <QLockFile>
 #include <QThread>
+#include <utility>
 
 namespace getbill {
 
 PartFile::PartFile(QString targetPath, QObject *parent)
     : QObject(parent), m_target(QDir::cleanPath(std::move(targetPath)))
-{}
+{
+    m_batchTimer.setSingleShot(true);
+    m_batchTimer.setInterval(batchDelayMs);
+    connect(&m_batchTimer, &QTimer::timeout, this, [this] {
+        if (m_state == State::Open)
+            flush();
+    });
+}
 
 PartFile::~PartFile()
 {
@@ -180,8 +188,27 @@ void PartFile::write(const QByteArray &chunk)
     if (m_state != State::Open || chunk.isEmpty())
         return;
     m_received += chunk.size();
+    if (m_batch.isEmpty() && chunk.size() >= batchBytes) {
+        m_batch = chunk; // already large: no copy
+    } else {
+        if (m_batch.isEmpty()) {
+            m_batch.reserve(batchBytes);
+            m_batchTimer.start();
+        }
+        m_batch.append(chunk);
+    }
+    if (m_batch.size() >= batchBytes)
+        flush();
+}
+
+void PartFile::flush()
+{
+    m_batchTimer.stop();
+    if (m_batch.isEmpty())
+        return;
     QMetaObject::invokeMethod(
-        m_writer, [writer = m_writer, chunk] { writer->write(chunk); }, Qt::QueuedConnection);
+        m_writer, [writer = m_writer, batch = std::exchange(m_batch, {})] { writer->write(batch); },
+        Qt::QueuedConnection);
 }
 
 void PartFile::onWritten(int generation, qint64 total)
@@ -199,6 +226,7 @@ void PartFile::restart()
     if (m_state != State::Open)
         return;
     ++m_generation;
+    m_batch.clear();
     m_received = m_written = m_resumed = 0;
     m_etag.clear();
     saveRecord();
@@ -209,6 +237,7 @@ void PartFile::finish()
 {
     if (m_state != State::Open)
         return;
+    flush();
     setState(State::Syncing);
     // Runs after every queued write: flushing and syncing hundreds of MiB can take a second, off this thread.
     QMetaObject::invokeMethod(m_writer, &PartWriter::finish, Qt::QueuedConnection);
@@ -241,6 +270,9 @@ void PartFile::keep()
         discard();
         return;
     default:
+        // What arrived is worth keeping: a later attempt continues after it.
+        if (m_state == State::Open)
+            flush();
         if (m_writer)
             QMetaObject::invokeMethod(m_writer, &PartWriter::keep, Qt::BlockingQueuedConnection);
         stopWriter();
@@ -257,6 +289,7 @@ void PartFile::discard()
     // Final states. After keep() the lock is released: the file and its record may already be another writer's.
     if (m_state == State::Committed || m_state == State::Discarded || m_state == State::Kept)
         return;
+    m_batch.clear();
     if (m_writer) {
         // Runs after every write queued before it: once it returns, the file is closed and gone.
         QMetaObject::invokeMethod(m_writer, &PartWriter::discard, Qt::BlockingQueuedConnection);
