@@ -15,8 +15,9 @@ namespace getbill {
 
 using State = ReportDownloadJob::State;
 
-DownloadQueue::DownloadQueue(ApiClient *api, QObject *parent) : QAbstractListModel(parent), m_api(api)
+DownloadQueue::DownloadQueue(ApiClient *api, QObject *parent) : QAbstractListModel(parent), m_api(api), m_prefetch(api)
 {
+    connect(&m_prefetch, &TicketPrefetcher::answered, this, &DownloadQueue::schedule);
     m_progressTimer.setInterval(progressIntervalMs);
     connect(&m_progressTimer, &QTimer::timeout, this, &DownloadQueue::flushProgress);
     m_scheduleTimer.setSingleShot(true);
@@ -91,10 +92,7 @@ int DownloadQueue::unfinishedCount() const
 
 bool DownloadQueue::isIdle() const
 {
-    for (const DownloadItem &item : m_items)
-        if (!item.isFinal())
-            return false;
-    return true;
+    return unfinishedCount() == 0;
 }
 
 void DownloadQueue::schedule()
@@ -105,7 +103,9 @@ void DownloadQueue::schedule()
     // With the budget low, one item at a time: each start costs at least one API request.
     const int allowed = throttled ? 1 : m_maxConcurrent;
     for (int row = 0; row < m_items.size() && runningCount() < allowed; ++row) {
-        if (m_items.at(row).state != State::Queued || m_items.at(row).job)
+        // An item whose link is on its way starts when it comes (answered() schedules again).
+        if (m_items.at(row).state != State::Queued || m_items.at(row).job ||
+            m_prefetch.isAsking(m_items.at(row).serial))
             continue;
         if (throttled) {
             const qint64 hold =
@@ -123,6 +123,8 @@ void DownloadQueue::schedule()
         }
         startItem(row);
     }
+    // Every slot busy: the next items' links are fetched meanwhile, so that they start at once.
+    m_prefetch.fill(m_items, throttled ? 0 : allowed);
 }
 
 void DownloadQueue::startItem(int row)
@@ -131,6 +133,8 @@ void DownloadQueue::startItem(int row)
     auto *job = new ReportDownloadJob(m_api, item.reportId, item.target, this);
     if (item.ticket)
         job->setTicket(*item.ticket);
+    else if (const std::optional<DownloadTicket> link = m_prefetch.take(item.serial))
+        job->setFreshTicket(*link);
     if (item.local)
         job->setLocalSource(*item.local);
     item.job = job;
@@ -390,11 +394,6 @@ QHash<int, QByteArray> DownloadQueue::roleNames() const
     names.insert(FinishedAtRole, "finishedAt");
     names.insert(ErrorKindRole, "errorKind");
     return names;
-}
-
-QString DownloadQueue::waitingMessage(const QDateTime &retryAt, const ApiError &why)
-{
-    return Format::waitingUntil(retryAt, why);
 }
 
 } // namespace getbill

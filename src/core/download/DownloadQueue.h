@@ -1,9 +1,11 @@
 #pragma once
 
+#include "Format.h"
 #include "api/RateBudget.h"
 #include "api/Report.h"
 #include "download/DownloadItem.h"
 #include "download/ReportDownloadJob.h"
+#include "download/TicketPrefetcher.h"
 
 #include <QAbstractListModel>
 #include <QDateTime>
@@ -49,6 +51,8 @@ public:
     ~DownloadQueue() override;
 
     void setMaxConcurrent(int n); ///< at least 1; default 3
+    /// Fetches the next items' links while every slot is busy (what it holds, how links age).
+    TicketPrefetcher *prefetcher() { return &m_prefetch; }
     int maxConcurrent() const { return m_maxConcurrent; }
 
     /// Records every successful download there (not owned; may be null).
@@ -96,7 +100,10 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     /// "Waiting until 14:05: <why>" for a waiting row: what the GUI and the CLI print.
-    static QString waitingMessage(const QDateTime &retryAt, const ApiError &why);
+    static QString waitingMessage(const QDateTime &retryAt, const ApiError &why)
+    {
+        return Format::waitingUntil(retryAt, why);
+    }
 
 signals:
     void itemFinished(int row);
@@ -115,6 +122,7 @@ private:
     void emitIdleIfDone();
 
     QPointer<ApiClient> m_api;
+    TicketPrefetcher m_prefetch;
     DownloadHistory *m_history = nullptr;
     QList<DownloadItem> m_items;
     quint64 m_nextSerial = 1;

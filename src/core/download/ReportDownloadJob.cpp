@@ -33,7 +33,7 @@ void ReportDownloadJob::run()
 {
     if (m_local)
         copyLocal();
-    else if (m_ticket && m_ticket->id == m_reportId && !m_ticket->expiresWithin(ticketMarginSeconds))
+    else if (m_ticket && m_ticket->id == m_reportId && (m_ticketFresh || !m_ticket->expiresWithin(ticketMarginSeconds)))
         download();
     else
         fetchTicket();

@@ -46,6 +46,13 @@ public:
 
     /// Use this ticket for the first attempt (one that is still fresh, e.g. the benchmark's own).
     void setTicket(const DownloadTicket &ticket) { m_ticket = ticket; }
+    /// A link fetched a moment ago (TicketPrefetcher): used as it is, like one the job just fetched itself, whatever
+    /// this computer's clock says of its expiry.
+    void setFreshTicket(const DownloadTicket &ticket)
+    {
+        m_ticket = ticket;
+        m_ticketFresh = true;
+    }
     /// Copy this verified file (the preview cache's) instead of downloading: no request at all. Should the copy turn
     /// out unusable (LocalCopyJob::sourceUnusable()), the report is downloaded as usual.
     void setLocalSource(const LocalCopySource &source) { m_local = source; }
@@ -98,6 +105,7 @@ private:
     QString m_reportId;
     DownloadTarget m_target;
     std::optional<DownloadTicket> m_ticket;
+    bool m_ticketFresh = false;
     std::optional<LocalCopySource> m_local;
     bool m_copied = false;
     QString m_targetPath;
