@@ -4,6 +4,7 @@
 #include "api/ReportJobs.h"
 #include "download/DownloadHistory.h"
 #include "download/DownloadQueue.h"
+#include "download/TransferRate.h"
 
 #include <QAbstractItemModelTester>
 #include <QDir>
@@ -68,6 +69,7 @@ private slots:
     void cancelledItemDropsItsLinkRequest();
     void failedPrefetchLetsTheItemAskItself();
     void noPrefetchWhileTheBudgetIsLow();
+    void transferRateKeepsAFewSamples();
 };
 
 void TestDownloadQueue::runsAtMostMaxConcurrentAndRecordsHistory()
@@ -429,6 +431,20 @@ void TestDownloadQueue::noPrefetchWhileTheBudgetIsLow()
         QVERIFY2(link.first() > downloads.at(i - 1),
                  qPrintable(QStringLiteral("%1 <= %2").arg(link.first()).arg(downloads.at(i - 1))));
     }
+}
+
+void TestDownloadQueue::transferRateKeepsAFewSamples()
+{
+    TransferRate rate;
+    rate.start(0);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    // As a fast download reports its chunks: many within each step.
+    for (qint64 done = 1; done <= 200'000; ++done)
+        rate.update(done * 1000);
+    const qint64 steps = elapsed.elapsed() / TransferRate::resolutionMs;
+    QVERIFY2(rate.sampleCount() <= std::min<qint64>(steps, 5000 / TransferRate::resolutionMs) + 3,
+             qPrintable(QString::number(rate.sampleCount())));
 }
 
 QTEST_GUILESS_MAIN(TestDownloadQueue)

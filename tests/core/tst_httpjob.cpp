@@ -118,7 +118,7 @@ void TestHttpJob::fileRequestsCarryNoTokenAndAskForIdentity()
     {
         QByteArray bytes;
         qint64 room() const override { return 1 << 20; }
-        bool write(const QByteArray &chunk, ApiError *) override
+        bool write(QByteArrayView chunk, ApiError *) override
         {
             bytes += chunk;
             return true;
@@ -157,7 +157,7 @@ void TestHttpJob::httpsToHttpRedirectIsRefusedEvenOnLoopback()
     struct Sink : BodySink
     {
         qint64 room() const override { return 1 << 20; }
-        bool write(const QByteArray &, ApiError *) override { return true; }
+        bool write(QByteArrayView, ApiError *) override { return true; }
     } sink;
     HttpJob job(&f.network(), f.options(), HttpPurpose::File, ticket->ticket().downloadUrl);
     job.setSink(&sink);

@@ -238,7 +238,7 @@ qint64 DownloadJob::room() const
     return m_part ? m_part->room() : 0;
 }
 
-bool DownloadJob::write(const QByteArray &chunk, ApiError *error)
+bool DownloadJob::write(QByteArrayView chunk, ApiError *error)
 {
     if (m_received + chunk.size() > m_ticket.fileSize) {
         *error =

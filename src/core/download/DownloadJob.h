@@ -82,7 +82,7 @@ protected:
 
 private:
     qint64 room() const override;
-    bool write(const QByteArray &chunk, ApiError *error) override;
+    bool write(QByteArrayView chunk, ApiError *error) override;
 
     void onOpened(qint64 resumedBytes, const QString &error);
     void fetch();

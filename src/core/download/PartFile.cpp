@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QLockFile>
 #include <QThread>
+#include <atomic>
 #include <utility>
 
 namespace getbill {
@@ -183,20 +184,16 @@ qint64 PartFile::room() const
     return std::max<qint64>(0, maxUnwrittenBytes - (m_received - m_written));
 }
 
-void PartFile::write(const QByteArray &chunk)
+void PartFile::write(QByteArrayView chunk)
 {
     if (m_state != State::Open || chunk.isEmpty())
         return;
     m_received += chunk.size();
-    if (m_batch.isEmpty() && chunk.size() >= batchBytes) {
-        m_batch = chunk; // already large: no copy
-    } else {
-        if (m_batch.isEmpty()) {
-            m_batch.reserve(batchBytes);
-            m_batchTimer.start();
-        }
-        m_batch.append(chunk);
+    if (m_batch.isEmpty()) {
+        m_batch = spareBuffer();
+        m_batchTimer.start();
     }
+    m_batch.append(chunk);
     if (m_batch.size() >= batchBytes)
         flush();
 }
@@ -206,9 +203,29 @@ void PartFile::flush()
     m_batchTimer.stop();
     if (m_batch.isEmpty())
         return;
+    // Kept (shared) to be filled again once the writer has let go of it.
+    if (m_batch.capacity() >= batchBytes && m_spent.size() < maxUnwrittenBytes / batchBytes + 2)
+        m_spent.append(m_batch);
     QMetaObject::invokeMethod(
         m_writer, [writer = m_writer, batch = std::exchange(m_batch, {})] { writer->write(batch); },
         Qt::QueuedConnection);
+}
+
+QByteArray PartFile::spareBuffer()
+{
+    // A batch the writer is done with (this is its only reference left) is filled again: no allocation, and no
+    // fresh pages to fault in, which cost the receiving thread as much as the copy into them.
+    for (qsizetype i = 0; i < m_spent.size(); ++i) {
+        if (m_spent.at(i).isDetached()) {
+            std::atomic_thread_fence(std::memory_order_acquire); // the writer's last use of it happened before
+            QByteArray buffer = m_spent.takeAt(i);
+            buffer.resize(0); // keeps the capacity
+            return buffer;
+        }
+    }
+    QByteArray buffer;
+    buffer.reserve(batchBytes);
+    return buffer;
 }
 
 void PartFile::onWritten(int generation, qint64 total)

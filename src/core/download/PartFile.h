@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QList>
 #include <QObject>
 #include <QString>
 #include <QTimer>
@@ -39,12 +41,12 @@ public:
     Q_ENUM(State)
 
     /// Received bytes not yet on disk before room() is 0 (TCP then slows the server down).
-    static constexpr qint64 maxUnwrittenBytes = 4 * 1024 * 1024;
+    static constexpr qint64 maxUnwrittenBytes = 2 * 1024 * 1024;
     /// Small chunks are gathered up to this size before they go to the writer: one hand-off, one write(2) and one
     /// acknowledgement per batch instead of per network chunk (about 30 KiB over TLS), which is most of the cost of
     /// moving a file between threads. Less than maxUnwrittenBytes, so a full room() always waits on bytes the
     /// writer has.
-    static constexpr qint64 batchBytes = 1024 * 1024;
+    static constexpr qint64 batchBytes = 512 * 1024;
     /// A batch that does not fill up (a slow or stalled connection) goes to the writer after this long anyway, so the
     /// partial file keeps up with what arrived (a later attempt continues from there).
     static constexpr int batchDelayMs = 200;
@@ -78,7 +80,7 @@ public:
     /// How many more bytes write() takes now.
     qint64 room() const;
     /// Queues a chunk for the writer (gathered into batches; finish(), keep() and room() account for the batch).
-    void write(const QByteArray &chunk);
+    void write(QByteArrayView chunk);
     /// Starts over at byte 0.
     void restart();
     /// Syncs everything given so far; synced() follows.
@@ -106,6 +108,8 @@ private:
     void onWritten(int generation, qint64 total);
     /// Hands the gathered chunks to the writer.
     void flush();
+    /// An empty buffer of batchBytes capacity: one the writer is done with, or a new one.
+    QByteArray spareBuffer();
     void stopWriter();
     void saveRecord();
     void unlock();
@@ -127,6 +131,7 @@ private:
     int m_generation = 0;
     QByteArray m_batch; ///< received, not yet given to the writer
     QTimer m_batchTimer;
+    QList<QByteArray> m_spent; ///< batches handed to the writer, for spareBuffer()
 };
 
 } // namespace getbill

@@ -18,7 +18,11 @@ void TransferRate::update(qint64 bytesDone)
     if (!m_clock.isValid())
         start(bytesDone);
     const qint64 now = m_clock.elapsed();
-    m_samples.append({now, bytesDone});
+    // Within a step of the one before it, the newest sample moves forward instead of adding one.
+    if (m_samples.size() >= 2 && now - m_samples.at(m_samples.size() - 2).ms < resolutionMs)
+        m_samples.last() = {now, bytesDone};
+    else
+        m_samples.append({now, bytesDone});
     // Keep one sample older than the window so the rate covers the whole window.
     while (m_samples.size() > 2 && m_samples.at(1).ms < now - m_windowMs)
         m_samples.removeFirst();

@@ -11,6 +11,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
 #include <QNetworkReply>
+#include <algorithm>
 
 namespace getbill {
 
@@ -211,13 +212,18 @@ void HttpJob::pump()
         const qint64 room = m_sink ? m_sink->room() : 0;
         if (room <= 0)
             return; // resumeReading() continues; the reply's bounded buffer holds the server back
+        if (m_readBuffer.isEmpty())
+            m_readBuffer.resize(qsizetype(std::max<qint64>(64 * 1024, m_options.readBufferBytes)));
+        const qint64 n = m_reply->read(m_readBuffer.data(),
+                                       std::min({room, m_reply->bytesAvailable(), qint64(m_readBuffer.size())}));
+        if (n <= 0)
+            return;
         ApiError error;
-        const QByteArray chunk = m_reply->read(std::min(room, m_reply->bytesAvailable()));
-        if (!m_sink->write(chunk, &error)) {
+        if (!m_sink->write(QByteArrayView(m_readBuffer.constData(), n), &error)) {
             abortWith(error);
             return;
         }
-        m_received += chunk.size();
+        m_received += n;
         emit progress(m_base + m_received, m_total);
     }
 }

@@ -27,8 +27,9 @@ public:
     virtual ~BodySink() = default;
     /// Bytes the sink takes now; at 0 the job stops reading until resumeReading().
     virtual qint64 room() const = 0;
-    /// Takes a chunk; false with `error` stops the transfer (more than announced, disk full).
-    virtual bool write(const QByteArray &chunk, ApiError *error) = 0;
+    /// Takes a chunk (valid during the call only: it is the job's read buffer); false with `error` stops the transfer
+    /// (more than announced, disk full).
+    virtual bool write(QByteArrayView chunk, ApiError *error) = 0;
 };
 
 /// One HTTP exchange with the rules of its purpose, in the spirit of Nextcloud's AbstractNetworkJob and
@@ -140,6 +141,9 @@ private:
     QTimer m_retryTimer;
     QElapsedTimer m_sentAt; ///< for the request log (RequestLog)
     QByteArray m_body;
+    /// File bodies are read through this one buffer: a fresh array per read (up to the 1 MiB read buffer) made glibc
+    /// raise its mmap threshold and keep the freed memory, so peak memory grew with the size of the file.
+    QByteArray m_readBuffer;
     QList<QPair<QByteArray, QByteArray>> m_responseHeaders;
     RateLimit m_rateLimit;
     int m_status = 0;
