@@ -149,6 +149,7 @@ int main(int argc, char *argv[])
     // The stall probe: a precise 10 ms timer; every gap between ticks is recorded.
     std::vector<double> gaps;
     gaps.reserve(200'000);
+    double longestAt = 0; // seconds into the download: where in it the longest stall was
     QElapsedTimer clock;
     QTimer tick;
     tick.setTimerType(Qt::PreciseTimer);
@@ -157,6 +158,8 @@ int main(int argc, char *argv[])
     QObject::connect(&tick, &QTimer::timeout, &tick, [&] {
         const qint64 now = clock.nsecsElapsed();
         gaps.push_back(static_cast<double>(now - lastNs) / 1e6);
+        if (gaps.back() >= *std::max_element(gaps.begin(), gaps.end()))
+            longestAt = static_cast<double>(now) / 1e9;
         lastNs = now;
     });
 
@@ -194,7 +197,7 @@ int main(int argc, char *argv[])
     std::printf("  timer ticks:     %zu (10 ms timer)\n", gaps.size());
     std::printf("  tick gap p50:    %.1f ms\n", percentile(gaps, 0.50));
     std::printf("  tick gap p99:    %.1f ms\n", percentile(gaps, 0.99));
-    std::printf("  longest stall:   %.1f ms\n", longest);
+    std::printf("  longest stall:   %.1f ms, ending %.2f s into the download\n", longest, longestAt);
     std::printf("longest_stall_ms=%.1f\n", longest);
     return saved == ids.size() ? 0 : 1;
 }
