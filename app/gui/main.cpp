@@ -3,7 +3,6 @@
 
 #include "Application.h"
 #include "DemoHost.h"
-#include "ReportIcons.h"
 #include "Settings.h"
 #include "SingleInstance.h"
 #include "Translations.h"
@@ -19,7 +18,6 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("GetBill Reports"));
     QApplication::setApplicationVersion(QStringLiteral(GETBILL_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.getbill.Reports"));
-    QApplication::setWindowIcon(getbill::gui::ReportIcons::application());
     // The language before any word is shown (--help included): the one chosen in the settings, else the system's.
     getbill::Translations translations;
     {

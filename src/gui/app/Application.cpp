@@ -9,6 +9,7 @@
 #include "MessageBar.h"
 #include "ProxyDialog.h"
 #include "QuitQuestion.h"
+#include "ReportIcons.h"
 #include "ReportLink.h"
 #include "SaveLocationChooser.h"
 #include "Settings.h"
@@ -135,9 +136,8 @@ bool Application::start()
     m_history->load(&historyError);
     m_downloads = std::make_unique<DownloadController>(m_api.get(), m_history.get());
     // What the preview downloads stays in a private, bounded cache until the user signs out; saving a report that
-    // is there copies it instead of asking GetBill again.
+    // is there copies it instead of asking GetBill again (it is opened once the window shows).
     m_previews = std::make_unique<PreviewCache>(PreviewCache::defaultFolder());
-    m_previews->open();
     m_downloads->setPreviewCache(m_previews.get());
     m_downloads->queue()->setMaxConcurrent(m_settings->maxConcurrentDownloads());
 
@@ -151,9 +151,6 @@ bool Application::start()
     m_window->setHistory(m_history.get());
     m_window->setDemoAvailable(m_parts.demo != nullptr);
     m_window->reportsView()->setPreviewCache(m_previews.get());
-    applyNetworkOptions();
-    if (!historyError.isEmpty())
-        m_window->messageBar()->showMessage(MessageBar::Level::Warning, historyError);
 
     connect(m_window.get(), &MainWindow::demoRequested, this, &Application::startDemo);
     connect(m_window.get(), &MainWindow::signInRequested, this, &Application::signIn);
@@ -162,10 +159,6 @@ bool Application::start()
     connect(m_window.get(), &MainWindow::saveDiagnosticsRequested, this, &Application::saveDiagnostics);
     m_diagnostics->watch(m_window->messageBar(), m_downloads->queue());
     m_window->setCloseGuard([this] { return onWindowClose(); });
-    m_desktop =
-        std::make_unique<DesktopIntegration>(m_window.get(), m_downloads->queue(), m_settings.get(), m_parts.launcher);
-    connect(m_desktop.get(), &DesktopIntegration::quitRequested, this, &Application::quit);
-    connect(m_watch.get(), &WatchScheduler::runFinished, m_desktop.get(), &DesktopIntegration::watchRunFinished);
     connect(m_window.get(), &MainWindow::watchRunRequested, this, &Application::runWatchRules);
     connect(m_window.get(), &MainWindow::closed, this, &Application::finish);
     // Logging out with downloads running: what arrived is kept for the next start, as "resume later" does.
@@ -184,22 +177,42 @@ bool Application::start()
     if (m_parts.instance)
         connect(m_parts.instance, &SingleInstance::argumentsReceived, this, &Application::handOver);
 
+    // The window shows as soon as it has its first page (issue 10: time to the first window). What its first
+    // frame does not need follows at once, before the event loop paints that frame: the icons (every size decoded,
+    // all of them sent to the X server), the preview cache, the certificates (TLS backend and CA bundle), the tray
+    // and notifications (D-Bus), and only then the first requests, once the certificates are in place.
     if (m_options.demo) {
-        // The window first: starting the demo host (the sandbox makes its sample files) happens once it shows.
+        // The demo host (the sandbox makes its sample files) starts once the event loop runs.
         m_window->setDemoMode(true);
         m_window->showReports(false);
+    } else if (m_token->hasToken()) {
+        m_window->showReports(false);
+    } else {
+        m_window->showWelcome();
+    }
+    m_window->show();
+
+    QApplication::setWindowIcon(ReportIcons::application()); // every window's, the tray's too
+    m_previews->open();
+    applyNetworkOptions();
+    if (!historyError.isEmpty())
+        m_window->messageBar()->showMessage(MessageBar::Level::Warning, historyError);
+    m_desktop =
+        std::make_unique<DesktopIntegration>(m_window.get(), m_downloads->queue(), m_settings.get(), m_parts.launcher);
+    connect(m_desktop.get(), &DesktopIntegration::quitRequested, this, &Application::quit);
+    connect(m_watch.get(), &WatchScheduler::runFinished, m_desktop.get(), &DesktopIntegration::watchRunFinished);
+
+    if (m_options.demo) {
         QTimer::singleShot(0, this, &Application::startDemo);
     } else if (m_token->hasToken()) {
-        m_window->showReports();
+        m_window->showReports(); // loads the list
         recoverLeftovers();
         watchAccount();
     } else {
         // The keychain answers asynchronously (it may even ask to unlock it): the welcome page shows meanwhile,
         // and the reports once the saved account is back.
-        m_window->showWelcome();
         loadAccount();
     }
-    m_window->show();
     handOver(m_options.handOver + std::exchange(m_opened, {}));
     return true;
 }

@@ -6,7 +6,6 @@
 #include "FileLauncher.h"
 #include "Format.h"
 #include "MessageBar.h"
-#include "ReportIcons.h"
 #include "ReportLink.h"
 #include "ReportsView.h"
 #include "Settings.h"
@@ -47,7 +46,6 @@ MainWindow::MainWindow(ApiClient *api, DownloadController *downloads, Settings *
       m_saveLocation(new DialogSaveLocation(chooser, settings, this))
 {
     m_ui->setupUi(this);
-    setWindowIcon(ReportIcons::application());
     m_messages = new MessageBar(m_ui->centralWidget);
     m_ui->centralLayout->insertWidget(0, m_messages);
     m_overlay = new DropOverlay(m_ui->centralWidget, this);

@@ -45,6 +45,10 @@ void install(QLineEdit *search, QWidget *results)
     action->setShortcut(QKeySequence(Qt::Key_Escape));
     action->setShortcutContext(Qt::WidgetShortcut);
     search->installEventFilter(new EscapeFilter(action, search));
+    QObject::connect(search, &QLineEdit::textChanged, search, [search](const QString &text) {
+        if (!text.isEmpty() && !search->isClearButtonEnabled())
+            search->setClearButtonEnabled(true);
+    });
     QObject::connect(action, &QAction::triggered, search, [search, results] {
         if (!search->text().isEmpty())
             search->clear();

@@ -2,6 +2,7 @@
 
 #include "ReportIcons.h"
 
+#include <QGuiApplication>
 #include <QMenu>
 #include <QSystemTrayIcon>
 
@@ -16,7 +17,9 @@ TrayIcon::TrayIcon(QObject *parent) : QObject(parent), m_menu(std::make_unique<Q
     QAction *quit = m_menu->addAction(tr("Quit"), this, &TrayIcon::quitRequested);
     quit->setObjectName(QStringLiteral("trayQuit"));
 
-    m_icon = std::make_unique<QSystemTrayIcon>(ReportIcons::application());
+    // The application's icon when it has one (decoded once), else its own.
+    const QIcon icon = QGuiApplication::windowIcon();
+    m_icon = std::make_unique<QSystemTrayIcon>(icon.isNull() ? ReportIcons::application() : icon);
     m_icon->setObjectName(QStringLiteral("trayIcon"));
     m_icon->setToolTip(tr("GetBill Reports"));
     m_icon->setContextMenu(m_menu.get());

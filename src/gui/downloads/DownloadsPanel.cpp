@@ -92,7 +92,6 @@ DownloadsPanel::DownloadsPanel(DownloadListModel *model, DownloadController *con
     m_search->setObjectName(QStringLiteral("downloadsSearch"));
     m_search->setPlaceholderText(tr("Search downloads"));
     m_search->setAccessibleName(tr("Search downloads"));
-    m_search->setClearButtonEnabled(true);
     SearchEscape::install(m_search, m_view);
     connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_filter->setFilterFixedString(text.trimmed());

@@ -44,8 +44,6 @@ PdfPreviewWidget::PdfPreviewWidget(QWidget *parent)
       m_copy(toolButton(this, QStringLiteral("pdfCopyText"), tr("Copy text"), tr("Copy the text of this page")))
 {
     setObjectName(QStringLiteral("pdfPreview"));
-    m_previous->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
-    m_next->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
     m_page->setObjectName(QStringLiteral("pdfPageLabel"));
     m_page->setAccessibleName(tr("Page"));
     m_view->setObjectName(QStringLiteral("pdfView"));
@@ -215,6 +213,15 @@ void PdfPreviewWidget::copyPageText()
     const int page = currentPage();
     QGuiApplication::clipboard()->setText(pageText());
     emit pageTextCopied(page);
+}
+
+void PdfPreviewWidget::showEvent(QShowEvent *event)
+{
+    if (m_previous->icon().isNull()) {
+        m_previous->setIcon(style()->standardIcon(QStyle::SP_ArrowUp));
+        m_next->setIcon(style()->standardIcon(QStyle::SP_ArrowDown));
+    }
+    QWidget::showEvent(event);
 }
 
 bool PdfPreviewWidget::eventFilter(QObject *watched, QEvent *event)

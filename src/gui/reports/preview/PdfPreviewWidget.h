@@ -60,6 +60,9 @@ signals:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    /// The page arrows get their icons when the widget first shows: the style looks them up in the icon theme,
+    /// which costs the window's start-up some milliseconds for a tab most sessions never open.
+    void showEvent(QShowEvent *event) override;
 
 private:
     void setZoom(qreal factor);
