@@ -668,6 +668,59 @@ private slots:
         QCOMPARE(h.queue.index(0).data(DownloadQueue::ReportIdRole).toString(), id);
     }
 
+    void aFilterThatHidesTheShownReportClearsThePanel()
+    {
+        test::GuiHarness h;
+        QVERIFY(h.showLoaded());
+        auto *search = h.window->findChild<QLineEdit *>(u"searchEdit"_s);
+        auto *combo = h.window->findChild<QComboBox *>(u"typeCombo"_s);
+        auto *count = h.window->findChild<QLabel *>(u"countLabel"_s);
+        QTableView *table = h.window->reportTable();
+        const int all = h.window->reportModel()->rowCount();
+        const QString first = firstCompletedId(*h.window);
+        const Report shown = *h.window->reportModel()->report(first);
+        QString other;
+        for (int row = 0; row < all && other.isEmpty(); ++row) {
+            const Report r = h.window->reportModel()->reportAt(row);
+            if (r.type != shown.type && r.canDownload())
+                other = r.id;
+        }
+        QVERIFY(!other.isEmpty());
+
+        // Two selected, the current one shown; a search that keeps only the other: the panel shows that one.
+        select(*h.window, first);
+        table->selectionModel()->select(h.window->filterModel()->mapFromSource(
+                                            h.window->reportModel()->index(h.window->reportModel()->rowOf(other), 0)),
+                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        QCOMPARE(h.window->detailPanel()->report()->id, first);
+        search->setText(other);
+        QCOMPARE(h.window->filterModel()->rowCount(), 1);
+        QCOMPARE(h.window->selectedReportIds(), QStringList{other});
+        QCOMPARE(h.window->detailPanel()->report()->id, other);
+        QCOMPARE(count->text(), u"1 of %1 reports"_s.arg(all));
+
+        // A search that finds nothing: nothing selected, nothing shown, nothing for Ctrl+S to download.
+        search->setText(u"no such report anywhere"_s);
+        QVERIFY(h.window->selectedReportIds().isEmpty());
+        QVERIFY(!h.window->detailPanel()->report());
+        table->setFocus();
+        QTest::keyClick(table, Qt::Key_S, Qt::ControlModifier);
+        QCOMPARE(h.queue.rowCount(), 0);
+        search->clear();
+        QCOMPARE(h.window->filterModel()->rowCount(), all);
+        QCOMPARE(count->text(), u"%1 reports"_s.arg(all));
+
+        // The type filter does the same.
+        select(*h.window, first);
+        const int otherType = combo->findData(h.window->reportModel()->report(other)->type);
+        QVERIFY(otherType > 0);
+        combo->setCurrentIndex(otherType);
+        QVERIFY(h.window->selectedReportIds().isEmpty());
+        QVERIFY(!h.window->detailPanel()->report());
+        combo->setCurrentIndex(0);
+        QCOMPARE(h.window->filterModel()->rowCount(), all);
+    }
+
     void everyInteractiveWidgetHasAnAccessibleName()
     {
         // What a screen reader hears (the accessible interface's name: a set name, else a label's or a button's

@@ -23,6 +23,8 @@ protected:
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
+    void refilter();
+
     QString m_type;
     QString m_search;
     QStringList m_words; ///< the search, case-folded, split into words

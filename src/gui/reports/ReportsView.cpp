@@ -44,8 +44,7 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
 
     connect(m_ui->searchEdit, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setSearchText(text);
-        updateEmptyState();
-        updateCount();
+        filtersChanged();
     });
     // Return in the search field goes to the results and selects the first one, so a keyboard user can search,
     // press Enter, and press Enter again to download what the panel shows.
@@ -60,8 +59,7 @@ ReportsView::ReportsView(ApiClient *api, DownloadQueue *queue, QWidget *parent)
     SearchEscape::install(m_ui->searchEdit, m_ui->reportTable);
     connect(m_ui->typeCombo, &QComboBox::currentIndexChanged, this, [this] {
         m_proxy->setTypeFilter(m_ui->typeCombo->currentData().toString());
-        updateEmptyState();
-        updateCount();
+        filtersChanged();
     });
     connect(m_ui->refreshButton, &QPushButton::clicked, this, &ReportsView::refresh);
     connect(m_ui->emptyAction, &QPushButton::clicked, this, [this] {
@@ -412,6 +410,17 @@ void ReportsView::addReport(const Report &report)
 {
     m_model->upsert(report);
     markSaved({report});
+}
+
+void ReportsView::filtersChanged()
+{
+    updateEmptyState();
+    updateCount();
+    // The filter changes the rows in one layout change, which deselects what it hid without a selection signal:
+    // the panel stops showing a report that is no longer selected.
+    const auto shown = m_detail->report();
+    if (shown && !selectedReportIds().contains(shown->id))
+        updateDetail();
 }
 
 void ReportsView::updateDetail()

@@ -109,6 +109,7 @@ private:
     void updateOrientation();
     void applyOrientation(Qt::Orientation orientation);
     void updateTypeCombo();
+    void filtersChanged();
     void updateEmptyState();
     void updateCount();
     void updateDetail();
