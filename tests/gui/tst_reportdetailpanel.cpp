@@ -133,6 +133,34 @@ private slots:
         QTest::newRow("14 pt, processing") << 14 << QStringLiteral("processing");
     }
 
+    void leastWidthFollowsTheTextsAndTheFont()
+    {
+        // The measured width is kept between layout passes: it must still follow every change of what is shown.
+        ReportDetailPanel panel;
+        Report r = sample(QStringLiteral("completed"));
+        r.filename = QStringLiteral("short.csv");
+        panel.setReport(r, {});
+        const int shortName = panel.minimumSizeHint().width();
+        QCOMPARE(panel.minimumSizeHint().width(), shortName);
+
+        const QString longName = QStringLiteral("collection_report_for_the_whole_company_and_every_branch_2025.csv");
+        r.filename = longName;
+        panel.setReport(r, {});
+        const int longNameWidth = panel.minimumSizeHint().width();
+        QVERIFY(longNameWidth > shortName);
+        QVERIFY(longNameWidth >= panel.field(QStringLiteral("filename"))->fontMetrics().horizontalAdvance(longName));
+
+        r.filename = QStringLiteral("short.csv");
+        panel.setReport(r, {});
+        QCOMPARE(panel.minimumSizeHint().width(), shortName);
+        r.filename = longName;
+        panel.setReport(r, {});
+        QFont larger = panel.font();
+        larger.setPointSizeF(larger.pointSizeF() * 2);
+        panel.setFont(larger);
+        QVERIFY(panel.minimumSizeHint().width() > longNameWidth);
+    }
+
     void wrapsInsteadOfCutting()
     {
         QFETCH(int, points);

@@ -251,15 +251,19 @@ void ReportDetailPanel::setReport(const Report &report, const QString &savedPath
     updateGeometry(); // a longer file name or title may need a wider minimum
 }
 
-QSize ReportDetailPanel::minimumSizeHint() const
+QList<const QLabel *> ReportDetailPanel::measuredLabels() const
 {
-    // The Details tab is at least as wide as what its fields cannot wrap: the widest button, and a caption beside
-    // the longest unbreakable run of its value (lines break at spaces, after '/' and '-'), in the user's font; and
-    // never narrower than ~30 characters. Measured here: QLabel's own minimum of selectable wrapped text came out
-    // narrower than its longest word, which cut file names.
-    const QSize own = QWidget::minimumSizeHint();
-    if (!m_details || !layout() || !m_form)
-        return own;
+    QList<const QLabel *> labels = {m_title, m_reason, m_description, m_expiry};
+    for (auto it = m_fields.constBegin(); it != m_fields.constEnd(); ++it) {
+        labels << it.value();
+        if (const auto *caption = qobject_cast<const QLabel *>(m_form->labelForField(it.value())))
+            labels << caption;
+    }
+    return labels;
+}
+
+int ReportDetailPanel::contentWidth(const QList<const QPushButton *> &buttons) const
+{
     static const QRegularExpression breaks(QStringLiteral("(?<=[\\s/\\\\-])"));
     const auto longestRun = [](const QLabel *label) {
         int widest = 0;
@@ -276,8 +280,35 @@ QSize ReportDetailPanel::minimumSizeHint() const
         const QWidget *caption = m_form->labelForField(it.value());
         content = qMax(content, (caption ? caption->sizeHint().width() : 0) + gap + longestRun(it.value()));
     }
-    for (const QPushButton *button : {m_download, m_downloadTo, m_open, m_showInFolder, m_copyId})
+    for (const QPushButton *button : buttons)
         content = qMax(content, button->sizeHint().width());
+    return content;
+}
+
+QSize ReportDetailPanel::minimumSizeHint() const
+{
+    // The Details tab is at least as wide as what its fields cannot wrap: the widest button, and a caption beside
+    // the longest unbreakable run of its value (lines break at spaces, after '/' and '-'), in the user's font; and
+    // never narrower than ~30 characters. Measured here: QLabel's own minimum of selectable wrapped text came out
+    // narrower than its longest word, which cut file names.
+    const QSize own = QWidget::minimumSizeHint();
+    if (!m_details || !layout() || !m_form)
+        return own;
+    // Layouts ask for this many times per change (the splitter, the tabs, the scroll area): the text measuring,
+    // the costly part, is done again only when a text or a font changed (issue 10: it took 7% of the GUI thread
+    // while a preview table showed).
+    const QList<const QLabel *> texts = measuredLabels();
+    const QList<const QPushButton *> buttons = {m_download, m_downloadTo, m_open, m_showInFolder, m_copyId};
+    QString key = style()->name() + font().key() + m_title->font().key();
+    for (const QLabel *label : texts)
+        key += QChar(0x1f) + label->text();
+    for (const QPushButton *button : buttons)
+        key += QChar(0x1f) + button->text();
+    if (key != m_contentWidthKey) {
+        m_contentWidthKey = key;
+        m_contentWidth = contentWidth(buttons);
+    }
+    int content = m_contentWidth;
     const int scrollBar = style()->pixelMetric(QStyle::PM_ScrollBarExtent, nullptr, this);
     const QMargins outer = layout()->contentsMargins();
     content = qMax(content, m_details->minimumSizeHint().width()) + 24 + scrollBar + outer.left() + outer.right();

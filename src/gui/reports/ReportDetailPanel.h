@@ -57,6 +57,8 @@ signals:
     void idCopied(const QString &id);
 
 private:
+    QList<const QLabel *> measuredLabels() const;
+    int contentWidth(const QList<const QPushButton *> &buttons) const;
     QLabel *addField(QFormLayout *form, const QString &name, const QString &label);
     void updateActions();
 
@@ -74,6 +76,9 @@ private:
     QLabel *m_description;
     QLabel *m_expiry;
     QHash<QString, QLabel *> m_fields;
+    /// minimumSizeHint()'s measured width of the texts, and the texts and fonts it was measured for.
+    mutable QString m_contentWidthKey;
+    mutable int m_contentWidth = 0;
     QPushButton *m_download;
     QPushButton *m_downloadTo;
     QPushButton *m_open;
