@@ -76,7 +76,12 @@ private slots:
         QCOMPARE(pages, 3);
         QCOMPARE(model.rowCount(), 230);
         QCOMPARE(proxy.rowCount(), 230);
-        QCOMPARE(inserted.count(), 230);
+        // One insertion per page, not one per report: each went through the sorted proxy to the table.
+        QCOMPARE(inserted.count(), 3);
+        int insertedRows = 0;
+        for (const QList<QVariant> &args : std::as_const(inserted))
+            insertedRows += args.at(2).toInt() - args.at(1).toInt() + 1;
+        QCOMPARE(insertedRows, 230);
         int pageRequests = 0;
         for (const auto &request : fixture.server().requests())
             pageRequests += request.pathAndQuery.contains(QLatin1String("/reports?")) ? 1 : 0;
@@ -84,6 +89,48 @@ private slots:
         QCOMPARE(model.data(model.index(model.rowOf(QStringLiteral("report_bulk0005")), ReportTableModel::TitleColumn))
                      .toString(),
                  QStringLiteral("Bulk report 5"));
+    }
+
+    void aBatchUpdatesKnownReportsAndAddsTheNewOnesAtOnce()
+    {
+        ReportTableModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const auto report = [](const QString &id, const QString &title, const QString &type) {
+            Report r;
+            r.id = id;
+            r.title = title;
+            r.type = type;
+            return r;
+        };
+        model.upsert({report(u"report_a"_s, u"A"_s, u"financial"_s), report(u"report_b"_s, u"B"_s, u"financial"_s)});
+        QCOMPARE(model.rowCount(), 2);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        QSignalSpy types(&model, &ReportTableModel::typesChanged);
+
+        // A known report changes in place; a new one given twice is added once, as it was given last; one without
+        // an id is left out.
+        model.upsert({report(u"report_a"_s, u"A again"_s, u"financial"_s), report(u"report_c"_s, u"C"_s, u"aging"_s),
+                      report({}, u"no id"_s, u"payments"_s), report(u"report_c"_s, u"C later"_s, u"aging"_s),
+                      report(u"report_d"_s, u"D"_s, u"collection"_s)});
+        QCOMPARE(model.rowCount(), 4);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(inserted.at(0).at(1).toInt(), 2);
+        QCOMPARE(inserted.at(0).at(2).toInt(), 3);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(types.count(), 1);
+        QCOMPARE(model.types(), (QStringList{u"aging"_s, u"collection"_s, u"financial"_s}));
+        QCOMPARE(model.report(u"report_a"_s)->title, u"A again"_s);
+        QCOMPARE(model.report(u"report_c"_s)->title, u"C later"_s);
+        QCOMPARE(model.rowOf(u"report_d"_s), 3);
+        QCOMPARE(model.reportAt(model.rowOf(u"report_c"_s)).id, u"report_c"_s);
+        QVERIFY(model.searchKey(model.rowOf(u"report_c"_s)).contains(u"c later"_s));
+
+        // Nothing new: no insertion, no types signal.
+        model.upsert({report(u"report_b"_s, u"B again"_s, u"financial"_s)});
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(types.count(), 1);
+        QCOMPARE(model.report(u"report_b"_s)->title, u"B again"_s);
     }
 
     void refreshUpdatesInPlaceAndDropsVanishedRows()

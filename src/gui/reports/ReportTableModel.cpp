@@ -152,34 +152,55 @@ const QString &ReportTableModel::searchKey(int row) const
 
 void ReportTableModel::upsert(const Report &report)
 {
-    if (report.id.isEmpty())
-        return;
-    if (m_refreshing)
-        m_seenInRefresh.insert(report.id);
-    const auto it = m_rowOfId.constFind(report.id);
-    if (it != m_rowOfId.constEnd()) {
-        const int row = it.value();
-        m_rows[row].report = report;
-        m_rows[row].searchKey = searchKeyFor(report);
-        emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
-    } else {
-        const int row = int(m_rows.size());
-        beginInsertRows({}, row, row);
-        m_rows.append({report, {}, searchKeyFor(report)});
-        m_rowOfId.insert(report.id, row);
-        endInsertRows();
-    }
-    if (!report.type.isEmpty() && !m_types.contains(report.type)) {
-        m_types.append(report.type);
-        m_types.sort(Qt::CaseInsensitive);
-        emit typesChanged();
-    }
+    upsert(QList<Report>{report});
 }
 
 void ReportTableModel::upsert(const QList<Report> &reports)
 {
-    for (const Report &r : reports)
-        upsert(r);
+    // Known reports change in place; the new ones arrive as one insertion at the end. One insertion per report made
+    // a page of 100 go 100 times through the sorted proxy, the table, the count and the empty state (issue 10: the
+    // window stalled while 10,000 reports loaded).
+    QList<Report> added;
+    QHash<QString, qsizetype> addedAt;
+    bool newType = false;
+    for (const Report &report : reports) {
+        if (report.id.isEmpty())
+            continue;
+        if (m_refreshing)
+            m_seenInRefresh.insert(report.id);
+        newType |= addType(report.type);
+        if (const auto it = m_rowOfId.constFind(report.id); it != m_rowOfId.constEnd()) {
+            const int row = it.value();
+            m_rows[row].report = report;
+            m_rows[row].searchKey = searchKeyFor(report);
+            emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        } else if (const auto twice = addedAt.constFind(report.id); twice != addedAt.constEnd()) {
+            added[twice.value()] = report; // the same id twice in one call: the later one is what it is now
+        } else {
+            addedAt.insert(report.id, added.size());
+            added << report;
+        }
+    }
+    if (!added.isEmpty()) {
+        const int first = int(m_rows.size());
+        beginInsertRows({}, first, first + int(added.size()) - 1);
+        for (const Report &report : std::as_const(added)) {
+            m_rowOfId.insert(report.id, int(m_rows.size()));
+            m_rows.append({report, {}, searchKeyFor(report)});
+        }
+        endInsertRows();
+    }
+    if (newType)
+        emit typesChanged();
+}
+
+bool ReportTableModel::addType(const QString &type)
+{
+    if (type.isEmpty() || m_types.contains(type))
+        return false;
+    m_types.append(type);
+    m_types.sort(Qt::CaseInsensitive);
+    return true;
 }
 
 void ReportTableModel::beginRefresh()

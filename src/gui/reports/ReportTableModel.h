@@ -71,6 +71,7 @@ signals:
     void typesChanged();
 
 private:
+    bool addType(const QString &type); ///< true when it is new
     struct Row
     {
         Report report;
