@@ -1,5 +1,7 @@
 #include "download/Sha256.h"
 
+#include "net/CryptoLibrary.h"
+
 #include <QIODevice>
 #include <openssl/evp.h>
 
@@ -11,7 +13,7 @@ struct Sha256::Context
     ~Context() { EVP_MD_CTX_free(ctx); }
 };
 
-Sha256::Sha256() : m_context(std::make_unique<Context>())
+Sha256::Sha256() : m_context((initCryptoLibrary(), std::make_unique<Context>()))
 {
     reset();
 }
