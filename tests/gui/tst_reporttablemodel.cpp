@@ -3,6 +3,7 @@
 
 #include "Format.h"
 #include "ReportFilterModel.h"
+#include "ReportIcons.h"
 #include "ReportTableModel.h"
 #include "TestFixture.h"
 #include "api/ReportJobs.h"
@@ -312,6 +313,37 @@ private slots:
         QVERIFY(model.index(0, ReportTableModel::SizeColumn).data().toString().contains(QLatin1String("kB")));
         model.setSavedPath(r.id, QStringLiteral("/tmp/x.pdf"));
         QCOMPARE(model.index(0, ReportTableModel::StatusColumn).data().toString(), QStringLiteral("Downloaded"));
+    }
+
+    void statusIconsFollowTheRowAndAreDecodedOnce()
+    {
+        ReportTableModel model;
+        const auto report = [](const QString &id, const QString &status) {
+            Report r;
+            r.id = id;
+            r.status = status;
+            return r;
+        };
+        model.upsert({report(u"report_a"_s, u"completed"_s), report(u"report_b"_s, u"completed"_s),
+                      report(u"report_c"_s, u"failed"_s), report(u"report_d"_s, u"something new"_s)});
+        const auto icon = [&model](const QString &id) {
+            return model.index(model.rowOf(id), ReportTableModel::StatusColumn).data(Qt::DecorationRole).value<QIcon>();
+        };
+        const auto looksLike = [](const QIcon &icon, const QString &status) {
+            return icon.pixmap(16, 16).toImage() == QIcon(ReportIcons::statusFile(status)).pixmap(16, 16).toImage();
+        };
+        QVERIFY(looksLike(icon(u"report_a"_s), u"completed"_s));
+        QVERIFY(looksLike(icon(u"report_c"_s), u"failed"_s));
+        QVERIFY(looksLike(icon(u"report_d"_s), u"pending"_s)); // an unknown status looks pending
+        QVERIFY(!looksLike(icon(u"report_a"_s), u"failed"_s));
+        // One decoded icon for every row that shows it, asked for again at every paint.
+        QCOMPARE(icon(u"report_a"_s).cacheKey(), icon(u"report_b"_s).cacheKey());
+        QCOMPARE(icon(u"report_a"_s).cacheKey(), icon(u"report_a"_s).cacheKey());
+        // Saved here: the downloaded icon; a new status of the report: its icon.
+        model.setSavedPath(u"report_b"_s, u"/tmp/b.csv"_s);
+        QVERIFY(looksLike(icon(u"report_b"_s), u"downloaded"_s));
+        model.upsert(report(u"report_a"_s, u"failed"_s));
+        QVERIFY(looksLike(icon(u"report_a"_s), u"failed"_s));
     }
 
     void oneVocabularyWithThePanelAndTheCli()

@@ -2,15 +2,22 @@
 
 namespace getbill::gui::ReportIcons {
 
-QIcon status(const QString &status)
+QString statusFile(const QString &status)
 {
     if (status == QLatin1String("completed"))
-        return QIcon(QStringLiteral(":/getbill/icons/status-completed.png"));
+        return QStringLiteral(":/getbill/icons/status-completed.png");
     if (status == QLatin1String("processing"))
-        return QIcon(QStringLiteral(":/getbill/icons/status-processing.png"));
+        return QStringLiteral(":/getbill/icons/status-processing.png");
     if (status == QLatin1String("failed"))
-        return QIcon(QStringLiteral(":/getbill/icons/status-failed.png"));
-    return QIcon(QStringLiteral(":/getbill/icons/status-pending.png"));
+        return QStringLiteral(":/getbill/icons/status-failed.png");
+    if (status == QLatin1String("downloaded"))
+        return QStringLiteral(":/getbill/icons/status-downloaded.png");
+    return QStringLiteral(":/getbill/icons/status-pending.png");
+}
+
+QIcon status(const QString &status)
+{
+    return QIcon(statusFile(status));
 }
 
 QIcon application()

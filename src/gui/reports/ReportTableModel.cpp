@@ -75,8 +75,7 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         break;
     case Qt::DecorationRole:
         if (index.column() == StatusColumn)
-            return row.savedPath.isEmpty() ? ReportIcons::status(r.status)
-                                           : QIcon(QStringLiteral(":/getbill/icons/status-downloaded.png"));
+            return statusIcon(row.savedPath.isEmpty() ? r.status : QStringLiteral("downloaded"));
         break;
     case Qt::ToolTipRole:
         // Titles, descriptions and paths are the server's or the disk's: shown literally (PlainText).
@@ -192,6 +191,17 @@ void ReportTableModel::upsert(const QList<Report> &reports)
     }
     if (newType)
         emit typesChanged();
+}
+
+QIcon ReportTableModel::statusIcon(const QString &status) const
+{
+    // Decoded once per file, not on every paint of every row: a QIcon made from a file decodes it at once, which
+    // was 7% of the GUI thread while 10,000 reports loaded.
+    const QString file = ReportIcons::statusFile(status);
+    auto it = m_statusIcons.find(file);
+    if (it == m_statusIcons.end())
+        it = m_statusIcons.insert(file, QIcon(file));
+    return it.value();
 }
 
 bool ReportTableModel::addType(const QString &type)

@@ -4,6 +4,7 @@
 
 #include <QAbstractTableModel>
 #include <QHash>
+#include <QIcon>
 #include <QSet>
 
 namespace getbill::gui {
@@ -72,6 +73,7 @@ signals:
 
 private:
     bool addType(const QString &type); ///< true when it is new
+    QIcon statusIcon(const QString &status) const;
     struct Row
     {
         Report report;
@@ -85,6 +87,7 @@ private:
     QSet<QString> m_seenInRefresh;
     bool m_refreshing = false;
     QStringList m_types;
+    mutable QHash<QString, QIcon> m_statusIcons; ///< by file: five at most (ReportIcons::statusFile)
 };
 
 } // namespace getbill::gui
