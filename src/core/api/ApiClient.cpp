@@ -2,6 +2,7 @@
 
 #include "api/ReportJobs.h"
 #include "api/UrlPolicy.h"
+#include "net/CryptoLibrary.h"
 #include "net/HttpJob.h"
 
 namespace getbill {
@@ -13,7 +14,9 @@ bool ApiClient::isAllowedBaseUrl(const QUrl &url)
 
 ApiClient::ApiClient(QNetworkAccessManager *network, TokenProvider *tokens, QObject *parent)
     : QObject(parent), m_network(network), m_tokens(tokens)
-{}
+{
+    initCryptoLibrary(); // long done before main(); the call keeps that rule linked into every program of the API
+}
 
 ApiClient::~ApiClient()
 {

@@ -8,8 +8,8 @@ namespace getbill {
 /// double free when the CLI exited (tst_nginx, one run in many); glibc aborts on it outside a sanitizer. The system
 /// takes back a process's memory at exit anyway.
 ///
-/// The first call to OpenSSL decides, so this runs before main() in every program that links it (HttpJob and Sha256
-/// call it, so every program that downloads or talks to the API does); calling it again does nothing.
+/// The first call to OpenSSL decides, so this runs before main() in every program that links it (ApiClient and
+/// Sha256 call it, so every program that talks to the API or hashes a download does); calling it again does nothing.
 void initCryptoLibrary();
 
 } // namespace getbill

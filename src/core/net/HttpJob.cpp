@@ -4,7 +4,6 @@
 #include "api/RequestGate.h"
 #include "api/UrlPolicy.h"
 #include "auth/TokenProvider.h"
-#include "net/CryptoLibrary.h"
 #include "net/HttpErrors.h"
 #include "net/RequestLog.h"
 
@@ -22,7 +21,6 @@ HttpJob::HttpJob(QNetworkAccessManager *network, const NetworkOptions &options, 
       m_origin(m_url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)),
       m_retry(purpose != HttpPurpose::File), m_maxBodyBytes(options.maxJsonBytes)
 {
-    initCryptoLibrary(); // long done before main(); the call keeps its no-clean-up-at-exit rule linked in
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &HttpJob::attempt);
 }
