@@ -2,8 +2,8 @@
 // the list takes to load into the window, then types a search into the search field one key at a time and measures
 // each keystroke until the window has handled it (filter, count, repaint). Prints the figures, the last lines
 // machine-readable: window_list_ms=X, list_stall_ms=X (the longest the window could not react while the list
-// loaded), filter_ms_median=X, filter_ms_max=X. The list is sorted as it opens (by
-// period), or by the column --sort-column names (0: the title, the slowest order: text in the user's collation).
+// loaded), filter_ms_median=X, filter_ms_max=X. The list is sorted as it opens (by period), or by the column
+// --sort-column names (0: the title, the slowest order: text in the user's collation).
 //
 //   GETBILL_TOKEN=T list_filter --api-url URL [--query TEXT] [--sort-column N]
 #include "FileLauncher.h"
